@@ -1,0 +1,1 @@
+"""Inventory sources: osquery (preferred) and native package databases."""
