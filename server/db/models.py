@@ -1,0 +1,302 @@
+"""Typed SQLAlchemy 2 models: inventory, advisories, findings.
+
+Software is stored once per distinct (ecosystem, name, version, ...) and hosts
+link to it, so matching works on distinct rows, never host by host. Findings
+and address history are never deleted: any past week can be reported as it
+stood.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Timestamps are stored and returned as aware UTC datetimes on every
+    backend (SQLite would otherwise hand back naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+
+    def process_result_value(self, value, dialect):  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Unit(Base):
+    """An organisational unit (đơn vị): a department, an office, a commune."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class EnrollSecret(Base):
+    """A secret an admin hands to collectors of one unit. Only its hash is kept."""
+
+    __tablename__ = "enroll_secrets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))  # shown in listings to tell secrets apart
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    unit: Mapped[Unit] = relationship()
+
+
+class Host(Base):
+    __tablename__ = "hosts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(128), unique=True)
+    hostname: Mapped[str] = mapped_column(String(255), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    node_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    platform: Mapped[str] = mapped_column(String(64), default="")
+    platform_like: Mapped[str] = mapped_column(String(128), default="")
+    os_name: Mapped[str] = mapped_column(String(255), default="")
+    os_version: Mapped[str] = mapped_column(String(128), default="")
+    os_build: Mapped[str] = mapped_column(String(128), default="")
+    os_arch: Mapped[str] = mapped_column(String(64), default="")
+    os_codename: Mapped[str] = mapped_column(String(64), default="")
+    # "debian:12", "ubuntu:22.04", "rhel:9", "" for Windows/macOS: the release
+    # distro advisories are written for.
+    distro: Mapped[str] = mapped_column(String(64), default="", index=True)
+    hardware: Mapped[str] = mapped_column(String(255), default="")
+    collector_version: Mapped[str] = mapped_column(String(64), default="")
+    collector_source: Mapped[str] = mapped_column(String(32), default="")
+    enrolled_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_report_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    last_collected_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    unit: Mapped[Unit] = relationship()
+
+
+class Software(Base):
+    """One distinct installed item, shared by every host that has it."""
+
+    __tablename__ = "software"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # sha256 of the identity fields: one portable unique key for upserts.
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    ecosystem: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(512))
+    version: Mapped[str] = mapped_column(String(255))
+    arch: Mapped[str] = mapped_column(String(64), default="")
+    vendor: Mapped[str] = mapped_column(String(255), default="")
+    source_package: Mapped[str] = mapped_column(String(255), default="")
+    release: Mapped[str] = mapped_column(String(128), default="")
+    # The name advisories are matched on (source package for distros,
+    # normalised product name for programs).
+    match_name: Mapped[str] = mapped_column(String(512))
+
+    __table_args__ = (Index("ix_software_ecosystem_match_name", "ecosystem", "match_name"),)
+
+
+class HostSoftware(Base):
+    __tablename__ = "host_software"
+    host_id: Mapped[int] = mapped_column(
+        ForeignKey("hosts.id", ondelete="CASCADE"), primary_key=True
+    )
+    software_id: Mapped[int] = mapped_column(ForeignKey("software.id"), primary_key=True, index=True)
+    first_seen: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class HostPatch(Base):
+    __tablename__ = "host_patches"
+    host_id: Mapped[int] = mapped_column(
+        ForeignKey("hosts.id", ondelete="CASCADE"), primary_key=True
+    )
+    hotfix_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    installed_on: Mapped[str] = mapped_column(String(64), default="")
+    description: Mapped[str] = mapped_column(String(255), default="")
+    first_seen: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_seen: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class HostAddress(Base):
+    """Every address a host was seen with, and when: the botnet list names
+    addresses at a date."""
+
+    __tablename__ = "host_addresses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("hosts.id", ondelete="CASCADE"), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    interface: Mapped[str] = mapped_column(String(128), default="")
+    mac: Mapped[str] = mapped_column(String(64), default="")
+    kind: Mapped[str] = mapped_column(String(16), default="interface")
+    first_seen: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_seen: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("host_id", "address", "interface", "kind"),)
+
+
+class Advisory(Base):
+    __tablename__ = "advisories"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    advisory_id: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(Text, default="")
+    severity: Mapped[str] = mapped_column(String(16), default="")
+    cvss: Mapped[float | None] = mapped_column(Float)
+    cves: Mapped[list[str]] = mapped_column(JSON, default=list)
+    published: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    updated: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    revision: Mapped[str] = mapped_column(String(64), default="")
+    url: Mapped[str] = mapped_column(Text, default="")
+    exploited: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The date by which hosts must be fixed (warning deadline, KEV due date).
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    imported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    affected: Mapped[list[Affected]] = relationship(
+        back_populates="advisory", cascade="all, delete-orphan", order_by="Affected.id"
+    )
+
+    __table_args__ = (UniqueConstraint("source", "advisory_id"),)
+
+
+class Affected(Base):
+    """One affected product identity of an advisory, with its range and fix."""
+
+    __tablename__ = "affected"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    advisory_pk: Mapped[int] = mapped_column(
+        ForeignKey("advisories.id", ondelete="CASCADE"), index=True
+    )
+    ecosystem: Mapped[str] = mapped_column(String(32))
+    product: Mapped[str] = mapped_column(String(512))
+    match_name: Mapped[str] = mapped_column(String(512))
+    vendor: Mapped[str] = mapped_column(String(255), default="")
+    distro: Mapped[str] = mapped_column(String(64), default="")
+    vers_range: Mapped[str] = mapped_column(Text, default="")
+    fixed_version: Mapped[str] = mapped_column(String(255), default="")
+    fixed_kbs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    cpe: Mapped[str] = mapped_column(Text, default="")
+    purl: Mapped[str] = mapped_column(Text, default="")
+    needs_review: Mapped[str] = mapped_column(Text, default="")
+    advisory: Mapped[Advisory] = relationship(back_populates="affected")
+
+    __table_args__ = (Index("ix_affected_ecosystem_match_name", "ecosystem", "match_name"),)
+
+
+class Warning(Base):
+    """A national warning letter (công văn): number, issuer, date, deadline."""
+
+    __tablename__ = "warnings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(128), unique=True)
+    issuing_body: Mapped[str] = mapped_column(String(255), default="")
+    issued_on: Mapped[dt.date | None] = mapped_column(Date)
+    subject: Mapped[str] = mapped_column(Text, default="")
+    severity: Mapped[str] = mapped_column(String(16), default="")
+    cves: Mapped[list[str]] = mapped_column(JSON, default=list)
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    advisory_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("advisories.id", ondelete="SET NULL"), index=True
+    )
+    imported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class SoftwareMatch(Base):
+    """A distinct software row inside an affected range (host-independent)."""
+
+    __tablename__ = "software_matches"
+    software_id: Mapped[int] = mapped_column(
+        ForeignKey("software.id", ondelete="CASCADE"), primary_key=True
+    )
+    affected_id: Mapped[int] = mapped_column(
+        ForeignKey("affected.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Finding(Base):
+    """A host missing a fix. Resolved findings are kept for history."""
+
+    __tablename__ = "findings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("hosts.id", ondelete="CASCADE"))
+    advisory_pk: Mapped[int] = mapped_column(ForeignKey("advisories.id", ondelete="CASCADE"))
+    affected_id: Mapped[int | None] = mapped_column(
+        ForeignKey("affected.id", ondelete="SET NULL"), index=True
+    )
+    # 0 for OS-level findings (no software row): keeps the open-finding key unique.
+    software_id: Mapped[int] = mapped_column(Integer, default=0)
+    matcher: Mapped[str] = mapped_column(String(32))
+    matched_on: Mapped[str] = mapped_column(Text, default="")
+    installed_version: Mapped[str] = mapped_column(String(255), default="")
+    fixed_version: Mapped[str] = mapped_column(String(255), default="")
+    first_detected: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        Index("ix_findings_host_id_resolved_at", "host_id", "resolved_at"),
+        Index("ix_findings_advisory_pk", "advisory_pk"),
+        # At most one open finding per (host, affected item, software).
+        Index(
+            "uq_findings_open",
+            "host_id",
+            "affected_id",
+            "software_id",
+            unique=True,
+            sqlite_where=text("resolved_at IS NULL"),
+            postgresql_where=text("resolved_at IS NULL"),
+        ),
+    )
+
+
+class Feed(Base):
+    """A configured advisory source and the outcome of its last sync."""
+
+    __tablename__ = "feeds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    location: Mapped[str] = mapped_column(Text)
+    last_sync_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    last_status: Mapped[str] = mapped_column(String(32), default="never")
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    documents: Mapped[int] = mapped_column(Integer, default=0)
+    advisories: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[dict] = mapped_column(JSON, default=dict)  # type: ignore[type-arg]
