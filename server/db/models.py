@@ -187,8 +187,11 @@ class Advisory(Base):
     revision: Mapped[str] = mapped_column(String(64), default="")
     url: Mapped[str] = mapped_column(Text, default="")
     exploited: Mapped[bool] = mapped_column(Boolean, default=False)
-    # The date by which hosts must be fixed (warning deadline, KEV due date).
+    # The date by which hosts must be fixed (the national warning's deadline).
     deadline: Mapped[dt.date | None] = mapped_column(Date)
+    kev_due_date: Mapped[dt.date | None] = mapped_column(Date)
+    # sha256 of the normalised content: re-importing an unchanged document is a no-op.
+    digest: Mapped[str] = mapped_column(String(64), default="")
     imported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     affected: Mapped[list[Affected]] = relationship(
         back_populates="advisory", cascade="all, delete-orphan", order_by="Affected.id"

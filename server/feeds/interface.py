@@ -66,6 +66,7 @@ class Advisory:
     exploited: bool = False
     withdrawn: bool = False
     affected: tuple[AffectedItem, ...] = ()
+    deadline: dt.date | None = None  # fix-by date: KEV due date, warning deadline
 
 
 @dataclass(frozen=True)

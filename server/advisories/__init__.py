@@ -1,0 +1,1 @@
+"""Advisories as stored: upsert of normalised feed output, enrichment, re-matching."""

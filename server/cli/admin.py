@@ -1,0 +1,94 @@
+"""Server operation: ``serve``, ``db upgrade``, ``enroll-secret``."""
+from __future__ import annotations
+
+import click
+
+from server.cli.context import Context, echo_rows, handle_errors, output_options, pass_context
+from server.db import migrate
+from server.inventory import enroll
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for all).")
+@click.option("--port", default=8443, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
+@click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False), help="TLS certificate (PEM).")
+@click.option("--tls-key", type=click.Path(exists=True, dir_okay=False), help="TLS private key (PEM).")
+@click.option("--log-level", default="info", type=click.Choice(["debug", "info", "warning", "error"]))
+@pass_context
+@handle_errors
+def serve(ctx: Context, host: str, port: int, tls_cert: str | None, tls_key: str | None, log_level: str) -> None:
+    """Run the ingest API (migrates the database first)."""
+    import uvicorn
+
+    from server.api import create_app
+    from server.settings import Settings
+
+    if bool(tls_cert) != bool(tls_key):
+        raise click.UsageError("--tls-cert and --tls-key go together")
+    app = create_app(Settings(database_url=ctx.database_url), engine=ctx.engine)
+    scheme = "https" if tls_cert else "http"
+    click.echo(f"patchgap serving {scheme}://{host}:{port} on {ctx.safe_url}", err=True)
+    uvicorn.run(app, host=host, port=port, ssl_certfile=tls_cert, ssl_keyfile=tls_key, log_level=log_level)
+
+
+@click.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Target revision.")
+@pass_context
+@handle_errors
+def db_upgrade(ctx: Context, revision: str) -> None:
+    """Apply migrations (SQLite and PostgreSQL)."""
+    from server.db.engine import make_engine
+
+    engine = make_engine(ctx.database_url)
+    migrate.upgrade(engine, revision)
+    click.echo(f"{ctx.safe_url}: schema at revision {migrate.current_revision(engine)}")
+
+
+@click.group("enroll-secret")
+def enroll_secret() -> None:
+    """Secrets collectors exchange for a node key."""
+
+
+@enroll_secret.command("create")
+@click.option("--unit", required=True, help="Unit (đơn vị) the enrolled hosts belong to.")
+@pass_context
+@handle_errors
+def secret_create(ctx: Context, unit: str) -> None:
+    """Create a secret for a unit; it is shown once."""
+    with ctx.transaction() as session:
+        new = enroll.create_secret(session, unit)
+    click.echo(new.secret)
+    click.echo(f"unit {new.unit!r}; keep it safe, it is not shown again (list shows {new.prefix}…)", err=True)
+
+
+@enroll_secret.command("list")
+@output_options
+@pass_context
+@handle_errors
+def secret_list(ctx: Context, fmt: str) -> None:
+    """List secrets (prefixes only)."""
+    with ctx.transaction() as session:
+        rows = [
+            {"prefix": s.prefix, "unit": s.unit.name, "created": s.created_at, "revoked": s.revoked_at}
+            for s in enroll.list_secrets(session)
+        ]
+    echo_rows(ctx, rows, fmt, ["prefix", "unit", "created", "revoked"])
+
+
+@enroll_secret.command("revoke")
+@click.argument("prefix")
+@pass_context
+@handle_errors
+def secret_revoke(ctx: Context, prefix: str) -> None:
+    """Revoke a secret by the prefix `list` shows; enrolled hosts keep their keys."""
+    with ctx.transaction() as session:
+        row = enroll.revoke_secret(session, prefix)
+        click.echo(f"revoked {row.prefix}… of unit {row.unit.name!r}")
+
+
+COMMANDS = (serve, db, enroll_secret)

@@ -1,0 +1,131 @@
+"""Reading the inventory: ``hosts``, ``host``, ``software``, ``gaps``, ``report``."""
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from server import queries
+from server.cli.context import Context, echo_rows, handle_errors, output_options, pass_context
+from server.reports.i18n import date_text, phrase
+from server.reports.render import render, render_facts
+from server.reports.weekly import Week, weekly
+
+GAP_COLUMNS = ["host", "unit", "advisory", "severity", "cves", "item", "installed", "fixed", "deadline", "overdue"]
+
+
+@click.command()
+@click.option("--unit", help="Only this unit.")
+@output_options
+@pass_context
+@handle_errors
+def hosts(ctx: Context, unit: str | None, fmt: str) -> None:
+    """Enrolled hosts with their OS, software count and open gaps."""
+    with ctx.transaction() as session:
+        echo_rows(ctx, queries.hosts(session, unit), fmt)
+
+
+@click.command()
+@click.argument("name")
+@output_options
+@pass_context
+@handle_errors
+def host(ctx: Context, name: str, fmt: str) -> None:
+    """One host: facts, addresses, hotfixes and open gaps."""
+    now = dt.datetime.now(dt.timezone.utc)
+    with ctx.transaction() as session:
+        facts, addresses, patches = queries.host_detail(session, name)
+        gaps = queries.gaps(session, now, host=name)
+    if fmt != "table":
+        import json
+
+        if fmt == "json":
+            payload = {"host": facts, "addresses": addresses, "patches": patches, "gaps": gaps}
+            click.echo(json.dumps(payload, default=str, ensure_ascii=False, indent=2))
+        else:
+            click.echo(render(gaps, "csv", ctx.lang, GAP_COLUMNS))
+        return
+    click.echo(render_facts(facts, ctx.lang))
+    for rows in (addresses, patches):
+        if rows:
+            click.echo()
+            click.echo(render(rows, "table", ctx.lang))
+    click.echo()
+    click.echo(phrase("gaps_of", ctx.lang, host=facts["host"]))
+    click.echo(render(gaps, "table", ctx.lang, [c for c in GAP_COLUMNS if c not in ("host", "unit")]))
+
+
+@click.command()
+@click.option("--host", "host_name", help="Only software of this host.")
+@click.option("--name", help="Only names containing this text.")
+@output_options
+@pass_context
+@handle_errors
+def software(ctx: Context, host_name: str | None, name: str | None, fmt: str) -> None:
+    """Distinct installed software and how many hosts have it."""
+    with ctx.transaction() as session:
+        echo_rows(ctx, queries.software(session, host_name, name), fmt)
+
+
+def _as_of(day: dt.datetime | None) -> dt.datetime:
+    if day is None:
+        return dt.datetime.now(dt.timezone.utc)
+    return day.replace(tzinfo=dt.timezone.utc) + dt.timedelta(days=1)
+
+
+@click.command()
+@click.option("--host", "host_name", help="Only this host.")
+@click.option("--unit", help="Only this unit.")
+@click.option("--warning", help="Only this warning number or advisory id.")
+@click.option("--overdue", is_flag=True, help="Only gaps past their deadline.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]), help="As they stood at the end of this day.")
+@output_options
+@pass_context
+@handle_errors
+def gaps(ctx: Context, host_name: str | None, unit: str | None, warning: str | None, overdue: bool,
+         as_of: dt.datetime | None, fmt: str) -> None:
+    """Open gaps: which host misses which fix, deadline first."""
+    with ctx.transaction() as session:
+        rows = queries.gaps(session, _as_of(as_of), host=host_name, unit=unit, warning=warning, overdue=overdue)
+    echo_rows(ctx, rows, fmt, GAP_COLUMNS + (["first_detected"] if fmt != "table" else []))
+
+
+@click.group()
+def report() -> None:
+    """Reports for meetings."""
+
+
+@report.command("weekly")
+@click.option("--week-ending", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]), help="Last day of the week (default today).")
+@output_options
+@pass_context
+@handle_errors
+def report_weekly(ctx: Context, week_ending: dt.datetime | None, fmt: str) -> None:
+    """Per unit: hosts, reporting this week, hosts with open gaps, overdue."""
+    day = week_ending.date() if week_ending else dt.datetime.now(dt.timezone.utc).date()
+    week = Week.ending(day)
+    with ctx.transaction() as session:
+        rows = weekly(session, week)
+    if fmt == "table":
+        start = date_text(week.start.date())
+        click.echo(phrase("weekly_title", ctx.lang, start=start, end=date_text(day)))
+        click.echo()
+    echo_rows(ctx, rows, fmt)
+
+
+@click.command()
+@click.argument("host_name", metavar="HOST")
+@click.argument("advisory")
+@output_options
+@pass_context
+@handle_errors
+def explain(ctx: Context, host_name: str, advisory: str, fmt: str) -> None:
+    """Why HOST is (or is not) affected by ADVISORY: rule, item, comparison."""
+    from server.matching.explain import explain as explain_host
+
+    with ctx.transaction() as session:
+        rows = [e.as_row() for e in explain_host(session, queries.find_host(session, host_name), advisory)]
+    echo_rows(ctx, rows, fmt)
+
+
+COMMANDS = (hosts, host, software, gaps, explain, report)

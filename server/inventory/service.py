@@ -1,0 +1,31 @@
+"""Apply one report end to end: store it, match its new software, refresh the
+host's findings. The caller owns the transaction."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from collector import wire
+from server.db.models import Finding, Host
+from server.inventory.ingest import ingest_report
+from server.matching import engine
+from server.matching.findings import refresh_findings
+
+
+def apply_report(session: Session, host: Host, report: wire.Report, now: dt.datetime) -> wire.ReportAccepted:
+    result = ingest_report(session, host, report, now)
+    if result.new_software_ids:
+        engine.match_software(session, result.new_software_ids)
+    if not result.stale:
+        refresh_findings(session, [host.id], now)
+    open_findings = session.scalar(
+        select(func.count()).select_from(Finding).where(Finding.host_id == host.id, Finding.resolved_at.is_(None))
+    )
+    return wire.ReportAccepted(
+        host_id=host.id,
+        software_added=result.software_added,
+        software_removed=result.software_removed,
+        findings_open=open_findings or 0,
+    )

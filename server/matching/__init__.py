@@ -1,0 +1,1 @@
+"""Matching: which host misses which fix."""

@@ -1,0 +1,89 @@
+"""Pure decisions: is this installed item (or this OS build) inside this
+affected range? No database here, so every rule is testable on plain values.
+
+Each decision records how it was made (matcher, matched on, installed and
+fixed versions) so a finding can explain itself.
+"""
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from server.matching.versions import VersionError, compare, contains
+
+# The version scheme each ecosystem's versions follow.
+SCHEME_OF_ECOSYSTEM = {
+    "deb": "deb",
+    "rpm": "rpm",
+    "pypi": "pep440",
+    "npm": "semver",
+    "windows-program": "generic",
+    "chocolatey": "generic",
+    "homebrew": "generic",
+    "generic": "generic",
+    "macos-app": "macos",
+    "windows-os": "windows",
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    """The parts of an affected item a decision needs."""
+
+    ecosystem: str
+    product: str
+    vers_range: str = ""
+    fixed_version: str = ""
+    fixed_kbs: tuple[str, ...] = ()
+    needs_review: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    affected: bool
+    matcher: str
+    matched_on: str
+    reason: str
+
+
+def package_verdict(item: Item, installed_version: str, matched_on: str) -> Verdict:
+    """An installed package or program against one affected item of the same identity."""
+    scheme = SCHEME_OF_ECOSYSTEM.get(item.ecosystem, "generic")
+    try:
+        if item.vers_range:
+            inside = contains(item.vers_range, installed_version)
+            how = f"{installed_version} {'in' if inside else 'not in'} {item.vers_range}"
+        elif item.fixed_version:
+            inside = compare(scheme, installed_version, item.fixed_version) < 0
+            how = f"{installed_version} {'<' if inside else '>='} {item.fixed_version} ({scheme})"
+        else:
+            return Verdict(False, scheme, matched_on, "no affected range and no fixed version: needs review")
+    except VersionError as exc:
+        # Unparsable versions are never guessed into a finding.
+        return Verdict(False, scheme, matched_on, f"cannot compare versions: {exc}")
+    return Verdict(inside, scheme, matched_on, how)
+
+
+def build_family(build: str) -> str:
+    """``10.0.19045.4291`` -> ``10.0.19045``: builds of one family share cumulative updates."""
+    return ".".join(build.split(".")[:3])
+
+
+def windows_os_verdict(item: Item, os_build: str, installed_kbs: Collection[str]) -> Verdict:
+    """A Windows host's build (with UBR) against one update. Cumulative updates
+    make supersedence automatic: any later build of the family is fixed."""
+    matched_on = f"build family {item.product}"
+    if not os_build or build_family(os_build) != item.product:
+        return Verdict(False, "windows-os", matched_on, f"host build {os_build or '?'} is not in family {item.product}")
+    kbs = [kb for kb in item.fixed_kbs if kb.upper() in installed_kbs]
+    if kbs:
+        return Verdict(False, "windows-os", matched_on, f"{', '.join(kbs)} installed")
+    if item.vers_range or item.fixed_version:
+        if os_build.count(".") < 3 and item.fixed_kbs:
+            # No UBR reported (osquery before 5.12): only the KBs can tell.
+            return Verdict(True, "windows-kb", matched_on, f"UBR unknown; none of {', '.join(item.fixed_kbs)} installed")
+        verdict = package_verdict(item, os_build, matched_on)
+        return Verdict(verdict.affected, "windows-os", matched_on, verdict.reason)
+    if item.fixed_kbs:
+        return Verdict(True, "windows-kb", matched_on, f"none of {', '.join(item.fixed_kbs)} installed")
+    return Verdict(False, "windows-os", matched_on, "no fixed build and no KB: needs review")

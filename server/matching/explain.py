@@ -1,0 +1,84 @@
+"""Why a host is, or is not, affected by an advisory: which rule, which
+installed item, which comparison. The same decisions the engine makes, made
+again for one host so an admin can check them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.db.models import Advisory, Affected, Host, HostPatch, HostSoftware, Software
+from server.errors import NotFound
+from server.matching.decide import Verdict, package_verdict, windows_os_verdict
+from server.matching.engine import item_of
+
+
+@dataclass(frozen=True)
+class Explanation:
+    advisory: str
+    item: str
+    installed: str
+    fixed: str
+    verdict: str  # affected | not affected | not applicable | not installed
+    reason: str
+
+    def as_row(self) -> dict[str, str]:
+        return {
+            "advisory": self.advisory,
+            "item": self.item,
+            "installed": self.installed,
+            "fixed": self.fixed,
+            "verdict": self.verdict,
+            "reason": self.reason,
+        }
+
+
+def _word(verdict: Verdict) -> str:
+    return "affected" if verdict.affected else "not affected"
+
+
+def explain(session: Session, host: Host, advisory_id: str) -> list[Explanation]:
+    advisories = session.scalars(select(Advisory).where(Advisory.advisory_id == advisory_id)).all()
+    if not advisories:
+        raise NotFound(f"no advisory or warning {advisory_id!r}")
+    out: list[Explanation] = []
+    for advisory in advisories:
+        for row in session.scalars(select(Affected).where(Affected.advisory_pk == advisory.id).order_by(Affected.id)):
+            out.extend(_explain_item(session, host, advisory, row))
+    return out
+
+
+def _explain_item(session: Session, host: Host, advisory: Advisory, row: Affected) -> list[Explanation]:
+    item = item_of(row)
+    fixed = row.fixed_version or ", ".join(row.fixed_kbs or ())
+    label = f"{row.ecosystem} {row.product}" + (f" ({row.distro})" if row.distro else "")
+    if row.ecosystem == "windows-os":
+        if host.platform != "windows":
+            return [Explanation(advisory.advisory_id, label, "", fixed, "not applicable",
+                                f"Windows build family {row.product}; this host runs {host.platform or 'unknown'}")]
+        kbs = set(session.scalars(select(HostPatch.hotfix_id).where(HostPatch.host_id == host.id)))
+        verdict = windows_os_verdict(item, host.os_build, {kb.upper() for kb in kbs})
+        return [Explanation(advisory.advisory_id, label, host.os_build, fixed, _word(verdict), verdict.reason)]
+    if row.distro and row.distro != host.distro:
+        return [Explanation(advisory.advisory_id, label, "", fixed, "not applicable",
+                            f"advisory is for {row.distro}; this host is {host.distro or host.platform or 'unknown'}")]
+    installed = session.execute(
+        select(Software.name, Software.version)
+        .join(HostSoftware, HostSoftware.software_id == Software.id)
+        .where(
+            HostSoftware.host_id == host.id,
+            Software.ecosystem == row.ecosystem,
+            Software.match_name == row.match_name,
+        )
+        .order_by(Software.name)
+    ).all()
+    if not installed:
+        how = "built from source package" if row.ecosystem in ("deb", "rpm") else "identified as"
+        return [Explanation(advisory.advisory_id, label, "", fixed, "not installed",
+                            f"no {row.ecosystem} item {how} {row.match_name!r} on this host")]
+    out = []
+    for name, version in installed:
+        verdict = package_verdict(item, version, row.match_name)
+        out.append(Explanation(advisory.advisory_id, f"{label}: {name}", version, fixed, _word(verdict), verdict.reason))
+    return out

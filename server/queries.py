@@ -1,0 +1,178 @@
+"""The read side: what the CLI and reports list. Plain dict rows, keyed by
+column names the renderers translate. Every "open" question is asked at a
+moment (``as_of``), so past weeks read exactly as they stood."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from server.db.models import (
+    Advisory,
+    Affected,
+    Finding,
+    Host,
+    HostAddress,
+    HostPatch,
+    HostSoftware,
+    Software,
+    Unit,
+    Warning,
+)
+from server.errors import NotFound
+
+Row = dict[str, Any]
+
+
+def open_at(as_of: dt.datetime):  # type: ignore[no-untyped-def]
+    """Findings that were open at ``as_of``."""
+    return and_(
+        Finding.first_detected <= as_of,
+        or_(Finding.resolved_at.is_(None), Finding.resolved_at > as_of),
+    )
+
+
+def hosts(session: Session, unit: str | None = None) -> list[Row]:
+    now = dt.datetime.now(dt.timezone.utc)
+    open_count = (
+        select(Finding.host_id, func.count().label("n"))
+        .where(open_at(now))
+        .group_by(Finding.host_id)
+        .subquery()
+    )
+    software_count = (
+        select(HostSoftware.host_id, func.count().label("n")).group_by(HostSoftware.host_id).subquery()
+    )
+    query = (
+        select(Host, Unit.name, func.coalesce(software_count.c.n, 0), func.coalesce(open_count.c.n, 0))
+        .join(Unit, Unit.id == Host.unit_id)
+        .outerjoin(software_count, software_count.c.host_id == Host.id)
+        .outerjoin(open_count, open_count.c.host_id == Host.id)
+        .order_by(Unit.name, Host.hostname)
+    )
+    if unit:
+        query = query.where(Unit.name == unit)
+    return [
+        {
+            "host": host.hostname,
+            "unit": unit_name,
+            "os": host.os_name + (f" {host.os_version}" if host.os_version else ""),
+            "build": host.os_build,
+            "software": software,
+            "open_gaps": gaps,
+            "last_report": host.last_report_at,
+        }
+        for host, unit_name, software, gaps in session.execute(query)
+    ]
+
+
+def find_host(session: Session, name: str) -> Host:
+    """By hostname (case-insensitive) or uuid."""
+    found = session.scalars(
+        select(Host).where(or_(func.lower(Host.hostname) == name.lower(), Host.uuid == name))
+    ).all()
+    if not found:
+        raise NotFound(f"no host named {name!r} (see `patchgap hosts`)")
+    if len(found) > 1:
+        raise NotFound(f"{len(found)} hosts are named {name!r}; use the uuid: " + ", ".join(h.uuid for h in found))
+    return found[0]
+
+
+def host_detail(session: Session, name: str) -> tuple[Row, list[Row], list[Row]]:
+    """(facts, addresses, patches) of one host."""
+    host = find_host(session, name)
+    facts = {
+        "host": host.hostname,
+        "uuid": host.uuid,
+        "unit": host.unit.name,
+        "os": f"{host.os_name} {host.os_version}".strip(),
+        "build": host.os_build,
+        "distro": host.distro,
+        "arch": host.os_arch,
+        "hardware": host.hardware,
+        "collector": f"{host.collector_version} ({host.collector_source})" if host.collector_version else "",
+        "enrolled": host.enrolled_at,
+        "last_report": host.last_report_at,
+    }
+    addresses = [
+        {"address": a.address, "interface": a.interface, "mac": a.mac, "first_seen": a.first_seen, "last_seen": a.last_seen}
+        for a in session.scalars(
+            select(HostAddress).where(HostAddress.host_id == host.id).order_by(HostAddress.address)
+        )
+    ]
+    patches = [
+        {"kb": p.hotfix_id, "installed_on": p.installed_on, "description": p.description}
+        for p in session.scalars(select(HostPatch).where(HostPatch.host_id == host.id).order_by(HostPatch.hotfix_id))
+    ]
+    return facts, addresses, patches
+
+
+def software(session: Session, host: str | None = None, name: str | None = None) -> list[Row]:
+    hosts_with = func.count(HostSoftware.host_id)
+    query = (
+        select(Software.name, Software.version, Software.ecosystem, Software.arch, Software.source_package, hosts_with)
+        .join(HostSoftware, HostSoftware.software_id == Software.id)
+        .group_by(Software.id)
+        .order_by(Software.name, Software.version)
+    )
+    if host:
+        query = query.where(HostSoftware.host_id == find_host(session, host).id)
+    if name:
+        query = query.where(func.lower(Software.name).contains(name.lower()))
+    return [
+        {"name": n, "version": v, "ecosystem": e, "arch": a, "source_package": s, "hosts": c}
+        for n, v, e, a, s, c in session.execute(query)
+    ]
+
+
+def gaps(
+    session: Session,
+    as_of: dt.datetime,
+    host: str | None = None,
+    unit: str | None = None,
+    warning: str | None = None,
+    overdue: bool = False,
+) -> list[Row]:
+    """Open findings at ``as_of``: which host misses which fix."""
+    query = (
+        select(Finding, Host.hostname, Unit.name, Advisory, Software.name, Affected.product)
+        .join(Host, Host.id == Finding.host_id)
+        .join(Unit, Unit.id == Host.unit_id)
+        .join(Advisory, Advisory.id == Finding.advisory_pk)
+        .outerjoin(Software, Software.id == Finding.software_id)
+        .outerjoin(Affected, Affected.id == Finding.affected_id)
+        .where(open_at(as_of))
+        .order_by(Advisory.deadline.is_(None), Advisory.deadline, Unit.name, Host.hostname, Advisory.advisory_id)
+    )
+    if host:
+        query = query.where(Finding.host_id == find_host(session, host).id)
+    if unit:
+        query = query.where(Unit.name == unit)
+    if warning:
+        if session.scalar(select(Warning.id).where(Warning.number == warning)) is None and not session.scalar(
+            select(Advisory.id).where(Advisory.advisory_id == warning)
+        ):
+            raise NotFound(f"no warning or advisory {warning!r} (see `patchgap warnings list`)")
+        query = query.where(Advisory.advisory_id == warning)
+    if overdue:
+        query = query.where(Advisory.deadline.is_not(None), Advisory.deadline < as_of.date())
+    rows = []
+    for finding, hostname, unit_name, advisory, software_name, product in session.execute(query):
+        rows.append(
+            {
+                "host": hostname,
+                "unit": unit_name,
+                "advisory": advisory.advisory_id,
+                "severity": advisory.severity,
+                "cves": ", ".join(advisory.cves[:3]) + (" …" if len(advisory.cves) > 3 else ""),
+                "item": software_name or f"Windows {product}",
+                "installed": finding.installed_version,
+                "fixed": finding.fixed_version,
+                "deadline": advisory.deadline,
+                "overdue": bool(advisory.deadline and advisory.deadline < as_of.date()),
+                "first_detected": finding.first_detected,
+            }
+        )
+    return rows

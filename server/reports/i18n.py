@@ -1,0 +1,90 @@
+"""Column labels and phrases in English and Vietnamese (the words our users
+use: see the national-warnings glossary). Dates print as dd/mm/yyyy."""
+from __future__ import annotations
+
+import datetime as dt
+
+LABELS: dict[str, tuple[str, str]] = {
+    "unit": ("Unit", "Đơn vị"),
+    "hosts": ("Hosts", "Tổng số máy"),
+    "reporting": ("Reported this week", "Báo cáo trong tuần"),
+    "hosts_with_gaps": ("Hosts with open gaps", "Số máy chưa vá"),
+    "compliant": ("Compliant", "Đạt"),
+    "overdue_hosts": ("Overdue hosts", "Số máy quá hạn"),
+    "open_findings": ("Open gaps", "Lỗ hổng chưa vá"),
+    "host": ("Host", "Máy"),
+    "uuid": ("UUID", "UUID"),
+    "os": ("OS", "Hệ điều hành"),
+    "build": ("Build", "Bản dựng"),
+    "distro": ("Distro", "Bản phân phối"),
+    "arch": ("Arch", "Kiến trúc"),
+    "hardware": ("Hardware", "Phần cứng"),
+    "collector": ("Collector", "Trình thu thập"),
+    "enrolled": ("Enrolled", "Ngày đăng ký"),
+    "software": ("Software", "Phần mềm"),
+    "open_gaps": ("Open gaps", "Lỗ hổng chưa vá"),
+    "last_report": ("Last report", "Báo cáo gần nhất"),
+    "advisory": ("Warning / advisory", "Cảnh báo"),
+    "severity": ("Severity", "Mức độ"),
+    "cves": ("CVE", "CVE"),
+    "item": ("Affected item", "Thành phần bị ảnh hưởng"),
+    "installed": ("Installed", "Phiên bản hiện tại"),
+    "fixed": ("Upgrade to", "Cập nhật lên"),
+    "deadline": ("Deadline", "Thời hạn xử lý"),
+    "overdue": ("Overdue", "Quá hạn"),
+    "first_detected": ("First detected", "Phát hiện lần đầu"),
+    "name": ("Name", "Tên"),
+    "version": ("Version", "Phiên bản"),
+    "ecosystem": ("Ecosystem", "Loại"),
+    "source_package": ("Source package", "Gói nguồn"),
+    "address": ("Address", "Địa chỉ"),
+    "interface": ("Interface", "Giao diện"),
+    "mac": ("MAC", "MAC"),
+    "first_seen": ("First seen", "Thấy lần đầu"),
+    "last_seen": ("Last seen", "Thấy lần cuối"),
+    "kb": ("KB", "KB"),
+    "installed_on": ("Installed on", "Ngày cài"),
+    "description": ("Description", "Mô tả"),
+    "number": ("Number", "Số công văn"),
+    "issuing_body": ("Issued by", "Cơ quan ban hành"),
+    "issued_on": ("Date", "Ngày"),
+    "subject": ("Subject", "Trích yếu"),
+    "products": ("Products", "Sản phẩm"),
+    "affected_hosts": ("Affected hosts", "Số máy bị ảnh hưởng"),
+    "prefix": ("Secret", "Mã bí mật"),
+    "created": ("Created", "Ngày tạo"),
+    "revoked": ("Revoked", "Đã thu hồi"),
+    "verdict": ("Verdict", "Kết luận"),
+    "reason": ("Reason", "Lý do"),
+}
+
+PHRASES: dict[str, tuple[str, str]] = {
+    "weekly_title": ("Patch-gap report, week {start} – {end}", "Báo cáo tình hình vá lỗ hổng, tuần {start} – {end}"),
+    "yes": ("yes", "có"),
+    "no": ("no", "không"),
+    "critical": ("critical", "nghiêm trọng"),
+    "high": ("high", "cao"),
+    "medium": ("medium", "trung bình"),
+    "low": ("low", "thấp"),
+    "TOTAL": ("TOTAL", "TỔNG"),
+    "no_rows": ("(nothing to show)", "(không có dữ liệu)"),
+    "gaps_of": ("Open gaps of {host}", "Lỗ hổng chưa vá của máy {host}"),
+}
+
+
+def label(key: str, lang: str) -> str:
+    en, vi = LABELS.get(key, (key, key))
+    return vi if lang == "vi" else en
+
+
+def phrase(key: str, lang: str, **values: object) -> str:
+    en, vi = PHRASES.get(key, (key, key))
+    return (vi if lang == "vi" else en).format(**values)
+
+
+def date_text(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.timezone.utc).strftime("%d/%m/%Y %H:%M")
+    return value.strftime("%d/%m/%Y")
