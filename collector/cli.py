@@ -1,0 +1,204 @@
+"""``patchgap-collect``: inventory this PC and send the report (``show``, ``once``, ``run``).
+
+A thin layer: each command loads settings, calls the library, renders.
+Expected failures (:class:`CollectorError`) become one line on stderr and an
+exit code, never a traceback: 0 sent (``show``: printed); 1 refused by the
+server, or no inventory source could run; 2 bad configuration or usage;
+75 (EX_TEMPFAIL) server unreachable, report spooled.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from collector import __version__, wire
+from collector.config import Settings, load_settings
+from collector.errors import CollectorError, ConfigError
+from collector.inventory import build_report
+from collector.push import Pusher, encode_report
+from collector.sources import CHOICES, collect, pick_source
+from collector.spool import Delivery, Spool, deliver
+
+EXIT_OK, EXIT_REJECTED, EXIT_CONFIG, EXIT_TEMPFAIL = 0, 1, 2, 75
+log = logging.getLogger("collector")
+
+
+class _Exit(click.ClickException):
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.exit_code = code
+
+
+class _EchoHandler(logging.Handler):
+    """Log lines to the current stderr (click swaps it under CliRunner)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
+
+
+def _setup_logging(verbose: int) -> None:
+    log.handlers = [h for h in log.handlers if not isinstance(h, _EchoHandler)]  # one per invocation
+    handler = _EchoHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+
+
+def _options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every command shares; turns them into :class:`Settings`."""
+    options = [
+        click.option("--server", metavar="URL", help="patchgap server, e.g. https://patchgap.example.org"),
+        click.option("--enroll-secret", metavar="S", help="enroll secret (first run, or when the node key is revoked)"),
+        click.option("--unit", metavar="NAME", help="expected unit (the enroll secret decides; a mismatch is logged)"),
+        click.option("--source", type=click.Choice(CHOICES), help="inventory source [default: auto]"),
+        click.option("--osquery-socket", metavar="PATH", help="osqueryd extensions socket"),
+        click.option("--spool-dir", metavar="DIR", help="where unsent reports wait [default: STATE_DIR/spool]"),
+        click.option("--state-dir", metavar="DIR", help="node key and spool location"),
+        click.option("--config", "config_path", metavar="PATH", help="INI file with a [collector] section"),
+        click.option("--ca-cert", metavar="PATH", help="extra CA certificate file to trust"),
+        click.option("--insecure", is_flag=True, default=None, help="do not verify the server's TLS certificate"),
+        click.option("-v", "--verbose", count=True, help="more logging (-vv for debug)"),
+    ]
+
+    @functools.wraps(func)
+    def wrapper(config_path: str | None, verbose: int, **flags: Any) -> None:
+        _setup_logging(verbose)
+        extra = {k: flags.pop(k) for k in list(flags) if k not in Settings.__dataclass_fields__}
+        try:
+            settings = load_settings(flags, config_path=config_path)
+            func(settings, **extra)
+        except ConfigError as exc:
+            raise _Exit(str(exc), EXIT_CONFIG) from None
+        except CollectorError as exc:
+            raise _Exit(str(exc), EXIT_REJECTED) from None
+        except OSError as exc:  # state or spool dir not writable, disk full...
+            raise _Exit(f"{exc.filename or ''}: {exc.strerror or exc}", EXIT_REJECTED) from None
+
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def _report(settings: Settings) -> wire.Report:
+    source = pick_source(settings.source, socket_path=settings.osquery_socket or None, state_dir=settings.state_dir)
+    snapshot, answered = collect(source)
+    return build_report(snapshot, answered)
+
+
+def _send(settings: Settings, report: wire.Report) -> Delivery:
+    with Pusher(
+        settings.server, state_dir=settings.state_dir, host=report.host, enroll_secret=settings.enroll_secret,
+        unit=settings.unit, ca_cert=settings.ca_cert, insecure=settings.insecure,
+    ) as pusher:
+        return deliver(Spool(settings.spool_dir), pusher.send_body, encode_report(report), prepare=pusher.node_key)
+
+
+def _once(settings: Settings) -> int:
+    """Collect, deliver, say what happened; returns the exit code."""
+    if not settings.server:
+        raise ConfigError("no server: give --server URL (or PATCHGAP_SERVER, or server = in the config file)")
+    report = _report(settings)
+    result = _send(settings, report)
+    if result.flushed:
+        log.info("delivered %d spooled report(s) first", result.flushed)
+    for path in result.rejected:
+        log.warning("the server refused a spooled report; moved to %s", path)
+    if result.outcome == "spooled":
+        click.echo(f"server unreachable ({result.message}); report spooled to {result.path}, "
+                   "it will be sent on the next successful contact", err=True)
+        return EXIT_TEMPFAIL
+    if result.outcome == "rejected":
+        lost_key = "(401)" in result.message and not settings.enroll_secret
+        hint = "; give --enroll-secret to enroll again" if lost_key else ""
+        click.echo(f"{result.message}{hint}; report kept in {result.path}", err=True)
+        return EXIT_REJECTED
+    accepted = result.accepted
+    click.echo(f"report sent to {settings.server}: {len(report.software)} software"
+               + (f", {accepted.findings_open} open findings" if isinstance(accepted, wire.ReportAccepted) else ""))
+    return EXIT_OK
+
+
+def _summary(report: wire.Report, limit: int) -> str:
+    os_ = report.os
+    labels = ", ".join(filter(None, [os_.platform, os_.codename]))
+    counts: dict[str, int] = {}
+    for row in report.software:
+        counts[row.ecosystem] = counts.get(row.ecosystem, 0) + 1
+    lines = [
+        f"Host       {report.host.hostname} (uuid {report.host.uuid})",
+        f"OS         {os_.name} {os_.version} ({labels}) {os_.arch}, kernel {os_.kernel_version or '-'}",
+        f"Source     {report.collector.source} (collector {report.collector.version})",
+        f"Software   {len(report.software)} ({', '.join(f'{k} {v}' for k, v in sorted(counts.items())) or 'none'})",
+        f"Patches    {len(report.patches)}",
+        f"Addresses  {', '.join(f'{a.address} ({a.interface})' for a in report.addresses) or 'none'}",
+    ]
+    shown = report.software[:limit]
+    if shown:
+        table = [("NAME", "VERSION", "ARCH", "SOURCE")] + [(s.name, s.version, s.arch, s.source_package) for s in shown]
+        widths = [max(len(row[i]) for row in table) for i in range(3)]
+        lines.append("")
+        lines += ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[3]]).rstrip() for row in table]
+        if len(report.software) > limit:
+            lines.append(f"... and {len(report.software) - limit} more (--json for all)")
+    return "\n".join(lines)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(version=__version__, prog_name="patchgap-collect")
+def cli() -> None:
+    """Inventory this PC (software, OS, hotfixes, addresses) for the patchgap server."""
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="print the full report as JSON")
+@click.option("--limit", default=20, show_default=True, help="software rows in the summary")
+@_options
+def show(settings: Settings, as_json: bool, limit: int) -> None:
+    """Print the report this PC would send, without sending it."""
+    report = _report(settings)
+    click.echo(json.dumps(wire.to_dict(report), indent=2, ensure_ascii=False) if as_json else _summary(report, limit))
+
+
+@cli.command()
+@_options
+def once(settings: Settings) -> None:
+    """Enroll if needed, send spooled reports, then this one, and exit."""
+    raise SystemExit(_once(settings))
+
+
+@cli.command()
+@click.option("--interval", type=float, help="seconds between reports, ±10% jitter [default: 3600]")
+@click.option("--max-runs", type=click.IntRange(min=1), help="stop after this many reports")
+@_options
+def run(settings: Settings, max_runs: int | None) -> None:
+    """Send a report every --interval seconds until interrupted."""
+    runs = 0
+    try:
+        while True:
+            try:
+                _once(settings)
+            except ConfigError:
+                raise
+            except CollectorError as exc:
+                log.error("%s", exc)
+            except Exception:  # a service keeps going; the next run may work
+                log.exception("unexpected error; trying again at the next interval")
+            runs += 1
+            if max_runs and runs >= max_runs:
+                break
+            # jitter: a building of PCs booted together should not report together
+            time.sleep(settings.interval * random.uniform(0.9, 1.1))
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
+def main() -> None:
+    """Console script entry point."""
+    cli(prog_name="patchgap-collect")

@@ -1,0 +1,159 @@
+"""Talking to the server (see :mod:`collector.wire` for the contract).
+
+Enrollment trades the enroll secret for a node key, kept in the state dir
+(mode 0600). Reports go as gzip JSON with ``Authorization: Bearer``. Errors
+become ours: connection problems, timeouts, 5xx (and 408/429) are
+:class:`ServerUnreachable` (try later); other 4xx are :class:`ServerRejected`.
+"""
+from __future__ import annotations
+
+import gzip
+import logging
+import ssl
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+import collector
+from collector import wire
+from collector.errors import ConfigError, ServerRejected, ServerUnreachable
+from collector.spool import write_private
+
+log = logging.getLogger(__name__)
+
+ENROLL_PATH = "/api/v1/enroll"
+REPORT_PATH = "/api/v1/report"
+NODE_KEY_FILE = "node_key"
+ACCEPTED_FIELDS = ("host_id", "software_added", "software_removed", "findings_open")
+RETRY_LATER = frozenset({408, 425, 429})  # 4xx that mean "not now", not "never"
+
+
+def encode_report(report: wire.Report) -> bytes:
+    """The request body for ``report``: gzip of its wire JSON (mtime 0: same report, same bytes)."""
+    return gzip.compress(wire.dumps(report), mtime=0)
+
+
+def make_client(*, ca_cert: str = "", insecure: bool = False, timeout: float = 30.0) -> httpx.Client:
+    """An httpx client honouring ``--ca-cert`` (extra trusted CA file) and ``--insecure``."""
+    verify: bool | ssl.SSLContext = True
+    if insecure:
+        verify = False
+    elif ca_cert:
+        try:
+            verify = ssl.create_default_context(cafile=ca_cert)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigError(f"cannot load CA certificate {ca_cert}: {exc}") from exc
+    headers = {"User-Agent": f"patchgap-collector/{collector.__version__}"}
+    return httpx.Client(verify=verify, timeout=timeout, headers=headers, follow_redirects=False)
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        detail = response.json().get("detail", "")
+    except (ValueError, AttributeError):
+        detail = ""
+    return str(detail or response.text[:300] or response.reason_phrase)
+
+
+def _post(client: httpx.Client, url: str, body: bytes, headers: dict[str, str]) -> Any:
+    """POST and return the decoded JSON answer, or raise one of our errors."""
+    try:
+        response = client.post(url, content=body, headers={"Content-Type": "application/json", **headers})
+    except httpx.HTTPError as exc:  # connect, TLS, timeout, protocol errors
+        raise ServerUnreachable(f"cannot reach {url}: {exc or type(exc).__name__}") from exc
+    status = response.status_code
+    if status >= 500 or status in RETRY_LATER:
+        raise ServerUnreachable(f"{url} answered {status}: {_detail(response)}")
+    if 300 <= status < 400:
+        raise ConfigError(f"{url} redirects to {response.headers.get('location', '?')}: set --server to the final URL")
+    if status >= 400:
+        raise ServerRejected(status, _detail(response))
+    try:
+        return response.json()
+    except ValueError as exc:  # a captive portal or proxy page, not our API
+        raise ServerUnreachable(f"{url} did not answer like a patchgap server (status {status})") from exc
+
+
+def request_enrollment(client: httpx.Client, server: str, secret: str, host: wire.HostInfo) -> wire.EnrollResponse:
+    """POST /api/v1/enroll; the server's answer."""
+    body = wire.dumps(wire.EnrollRequest(enroll_secret=secret, host_uuid=host.uuid, hostname=host.hostname))
+    data = _post(client, server + ENROLL_PATH, body, {})
+    try:
+        return wire.EnrollResponse(
+            node_key=str(data["node_key"]), host_id=int(data["host_id"]), unit=str(data.get("unit", ""))
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ServerUnreachable(f"unexpected enrollment answer from {server}: {exc}") from exc
+
+
+def enroll(server: str, secret: str, host: wire.HostInfo, *, ca_cert: str = "", insecure: bool = False) -> str:
+    """Enroll ``host`` with ``server`` using ``secret``; returns the node key."""
+    with make_client(ca_cert=ca_cert, insecure=insecure) as client:
+        return request_enrollment(client, server, secret, host).node_key
+
+
+class Pusher:
+    """One server connection with the node key kept in ``state_dir``."""
+
+    def __init__(
+        self, server: str, *, state_dir: Path, host: wire.HostInfo, enroll_secret: str = "",
+        unit: str = "", ca_cert: str = "", insecure: bool = False, timeout: float = 30.0,
+    ) -> None:
+        self.server, self.host, self.enroll_secret, self.unit = server, host, enroll_secret, unit
+        self.key_file = Path(state_dir) / NODE_KEY_FILE
+        self.client = make_client(ca_cert=ca_cert, insecure=insecure, timeout=timeout)
+        self._reenrolled = False
+
+    def __enter__(self) -> Pusher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+
+    def enroll(self) -> str:
+        """Enroll now and store the node key (0600; on Windows no ACL is set yet)."""
+        if not self.enroll_secret:
+            raise ConfigError("this collector is not enrolled: give --enroll-secret (or PATCHGAP_ENROLL_SECRET)")
+        answer = request_enrollment(self.client, self.server, self.enroll_secret, self.host)
+        write_private(self.key_file, answer.node_key.encode("utf-8") + b"\n")
+        # NOTE: wire.EnrollRequest has no unit; the server picks it from the secret.
+        if self.unit and answer.unit and answer.unit != self.unit:
+            log.warning("server put this host in unit %r, not %r (the enroll secret decides)", answer.unit, self.unit)
+        log.info("enrolled with %s as host %d (unit %s)", self.server, answer.host_id, answer.unit or "-")
+        return answer.node_key
+
+    def node_key(self) -> str:
+        """The stored node key, enrolling first when there is none."""
+        try:
+            key = self.key_file.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            key = ""
+        return key or self.enroll()
+
+    def send_body(self, body: bytes) -> wire.ReportAccepted:
+        """POST one gzip report body; on 401 enroll again once (if a secret is set) and retry."""
+        try:
+            return self._post_report(self.node_key(), body)
+        except ServerRejected as exc:
+            if exc.status != 401 or not self.enroll_secret or self._reenrolled:
+                raise
+        self._reenrolled = True
+        log.warning("the server no longer accepts this node key; enrolling again")
+        try:
+            key = self.enroll()
+        except ServerRejected as exc:
+            raise ServerRejected(401, f"node key refused and enrolling again failed too ({exc})") from exc
+        return self._post_report(key, body)
+
+    def send(self, report: wire.Report) -> wire.ReportAccepted:
+        """Send ``report`` (gzip JSON)."""
+        return self.send_body(encode_report(report))
+
+    def _post_report(self, key: str, body: bytes) -> wire.ReportAccepted:
+        headers = {"Authorization": f"Bearer {key}", "Content-Encoding": "gzip"}
+        data = _post(self.client, self.server + REPORT_PATH, body, headers)
+        try:
+            return wire.ReportAccepted(**{name: int(data.get(name, 0)) for name in ACCEPTED_FIELDS})
+        except (AttributeError, TypeError, ValueError) as exc:
+            raise ServerUnreachable(f"unexpected report answer from {self.server}: {exc}") from exc
