@@ -47,6 +47,9 @@ class AffectedItem:
     purl: str = ""
     # A range written in prose that we keep verbatim: an admin must review it.
     needs_review: str = ""
+    # What the vendor says to do (CSAF vendor_fix remediation): link and text.
+    fix_url: str = ""
+    fix_details: str = ""
 
 
 @dataclass(frozen=True)
