@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# The protocol-level osquery stand-in (`osquery_standin` fixture).
+pytest_plugins = ["tests.osquery_standin.pytest_plugin"]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

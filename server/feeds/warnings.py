@@ -158,6 +158,10 @@ def _row_letter(row: dict[str, object]) -> dict[str, object]:
     return facts
 
 
+def _shown(value: object) -> str:
+    return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else str(value)
+
+
 def _header(key: str) -> str:
     return next(c.english for c in cols.COLUMNS if c.key == key)
 
@@ -229,7 +233,8 @@ def parse_template(path: Path) -> TemplateResult:
             if seen != value:
                 result.problems.append(Problem(
                     str(path),
-                    f"{_header(key)}: {value} differs from {seen} given for {warning} in row {group.first_row}",
+                    f"{_header(key)}: {_shown(value)} differs from {_shown(seen)} given for {warning} "
+                    f"in row {group.first_row}",
                     where,
                 ))
         group.items.append(item)

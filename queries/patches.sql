@@ -1,0 +1,5 @@
+-- name: patches
+-- platforms: windows
+-- yields: patches
+SELECT hotfix_id, installed_on, description
+FROM patches;
