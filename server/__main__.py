@@ -1,0 +1,4 @@
+"""``python -m server`` is ``patchgap``."""
+from server.cli import main
+
+main()

@@ -1,0 +1,145 @@
+"""The whole path over real HTTP on loopback: `patchgap serve` in its own
+process, collectors (native source, and osquery through the Thrift stand-in)
+enrolling and reporting, the admin CLI reading the result; the server going
+down mid-way and the spool delivering what it kept."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from server.api.background import free_port
+
+PYTHON = sys.executable
+
+
+def patchgap(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([PYTHON, "-m", "server", "--db", db_url, *args], capture_output=True, text=True, timeout=120)
+
+
+def collect(server: str, state: Path, *args: str, secret: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PATCHGAP_")}
+    command = [PYTHON, "-m", "collector", "once", "--server", server, "--state-dir", str(state), *args]
+    if secret:
+        command += ["--enroll-secret", secret]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+
+
+class Serve:
+    """`patchgap serve` as a child process on a free loopback port."""
+
+    def __init__(self, db_url: str, port: int) -> None:
+        self.db_url, self.port = db_url, port
+        self.url = f"http://127.0.0.1:{port}"
+        self.process: subprocess.Popen[str] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "server", "--db", self.db_url, "serve", "--port", str(self.port), "--log-level", "warning"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"serve exited: {self.process.stdout.read() if self.process.stdout else ''}")
+            try:
+                if httpx.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError("serve did not become healthy")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(30)
+
+
+@pytest.fixture
+def serve(db_url: str) -> Iterator[Serve]:
+    server = Serve(db_url, free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+def secret_for(db_url: str, unit: str) -> str:
+    done = patchgap(db_url, "enroll-secret", "create", "--unit", unit)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_native_and_osquery_collectors_to_gaps(serve: Serve, tmp_path: Path, osquery_standin, fixtures_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    db = serve.db_url
+    secret = secret_for(db, "Văn phòng")
+
+    native = collect(serve.url, tmp_path / "native", "--source", "native", secret=secret)
+    assert native.returncode == 0, native.stderr
+    assert "report sent" in native.stdout
+
+    socket_path = osquery_standin("windows")
+    windows = collect(serve.url, tmp_path / "win", "--source", "osquery", "--osquery-socket", socket_path, secret=secret)
+    assert windows.returncode == 0, windows.stderr
+
+    debian = collect(serve.url, tmp_path / "deb", "--source", "osquery", "--osquery-socket", osquery_standin("debian"),
+                     secret=secret)
+    assert debian.returncode == 0, debian.stderr
+
+    hosts = json.loads(patchgap(db, "hosts", "--format", "json").stdout)
+    by_name = {h["host"]: h for h in hosts}
+    assert set(by_name) >= {"PC-ACC-017"} and len(hosts) == 3
+    assert by_name["PC-ACC-017"]["build"] == "10.0.19045.4291"
+    dpkg = subprocess.run(["dpkg-query", "-W"], capture_output=True, text=True)
+    if dpkg.returncode == 0:
+        # This machine, collected natively: every package dpkg knows is there.
+        (this,) = [h for h in hosts if h["host"] not in ("PC-ACC-017", "build-07.example.lan")]
+        assert this["software"] == len(dpkg.stdout.splitlines())
+
+    imported = patchgap(db, "warnings", "import", str(fixtures_dir / "warnings" / "e2e.csv"))
+    assert imported.returncode == 0, imported.stderr
+    gaps = json.loads(patchgap(db, "gaps", "--format", "json").stdout)
+    found = {(g["host"], g["advisory"], g["item"], g["installed"], g["fixed"]) for g in gaps}
+    assert ("PC-ACC-017", "E2E-1/TEST", "Windows 10.0.19045", "10.0.19045.4291", "10.0.19045.4529") in found
+    stand_in_debian = [g for g in gaps if g["advisory"] == "E2E-2/TEST" and g["installed"] == "3.0.11-1~deb12u2"]
+    assert {g["item"] for g in stand_in_debian} == {"openssl", "libssl3"}
+
+    weekly = json.loads(patchgap(db, "report", "weekly", "--format", "json").stdout)
+    assert weekly == [{"unit": "Văn phòng", "hosts": 3, "reporting": 3, "hosts_with_gaps": weekly[0]["hosts_with_gaps"],
+                       "compliant": 3 - weekly[0]["hosts_with_gaps"], "overdue_hosts": 1,
+                       "open_findings": len(gaps)}]
+    assert weekly[0]["hosts_with_gaps"] >= 2
+
+    # Reporting the same inventory again changes nothing.
+    again = collect(serve.url, tmp_path / "win", "--source", "osquery", "--osquery-socket", socket_path)
+    assert again.returncode == 0
+    assert {g["advisory"] for g in json.loads(patchgap(db, "gaps", "--host", "PC-ACC-017", "--format", "json").stdout)} == {"E2E-1/TEST"}
+
+
+def test_server_down_during_once_spools_and_next_once_delivers(db_url: str, tmp_path: Path, osquery_standin) -> None:  # type: ignore[no-untyped-def]
+    port = free_port()
+    server = Serve(db_url, port)
+    secret = secret_for(db_url, "Phòng Nội vụ")
+    socket_path = osquery_standin("rhel")
+    state = tmp_path / "collector"
+
+    down = collect(server.url, state, "--source", "osquery", "--osquery-socket", socket_path, secret=secret)
+    assert down.returncode == 75, down.stderr
+    assert "spooled" in down.stderr
+    assert len(list((state / "spool").glob("*.json.gz"))) == 1
+
+    server.start()
+    try:
+        up = collect(server.url, state, "--source", "osquery", "--osquery-socket", socket_path, secret=secret)
+        assert up.returncode == 0, up.stderr
+        assert list((state / "spool").glob("*.json.gz")) == []
+        hosts = json.loads(patchgap(db_url, "hosts", "--format", "json").stdout)
+        assert [(h["unit"], h["software"] > 0) for h in hosts] == [("Phòng Nội vụ", True)]
+    finally:
+        server.stop()
