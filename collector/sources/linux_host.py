@@ -81,9 +81,29 @@ def _read(path: Path) -> str:
         return ""
 
 
-def host_uuid(state_dir: Path, machine_id_paths: tuple[Path, ...] = MACHINE_ID_PATHS) -> str:
-    """The machine id (systemd, then D-Bus); failing both, an id generated once
-    and kept in ``state_dir/host-id`` so the host stays the same host."""
+DMI_UUID_PATH = Path("/sys/class/dmi/id/product_uuid")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def dmi_uuid(path: Path = DMI_UUID_PATH) -> str:
+    """The hardware UUID osquery reports as ``system_info.uuid`` (readable by
+    root only); empty when absent or a placeholder."""
+    value = _read(path).strip()
+    if not _UUID.fullmatch(value) or len(set(value.replace("-", "").lower())) == 1:
+        return ""
+    return value.upper()
+
+
+def host_uuid(
+    state_dir: Path, machine_id_paths: tuple[Path, ...] = MACHINE_ID_PATHS, dmi_path: Path = DMI_UUID_PATH
+) -> str:
+    """The hardware UUID when readable, so a PC keeps one identity whether
+    osquery or the native source inventories it; else the machine id
+    (systemd, then D-Bus); failing all, an id generated once and kept in
+    ``state_dir/host-id`` so the host stays the same host."""
+    hardware = dmi_uuid(dmi_path)
+    if hardware:
+        return hardware
     for path in machine_id_paths:
         value = _read(path)
         if re.fullmatch(r"[0-9a-fA-F]{32}", value):

@@ -111,17 +111,29 @@ def test_no_package_database(tmp_path: Path) -> None:
 
 def test_generated_host_id_is_kept(tmp_path: Path) -> None:
     missing = (tmp_path / "machine-id",)
-    first = linux_host.host_uuid(tmp_path / "state", missing)
-    assert linux_host.host_uuid(tmp_path / "state", missing) == first
+    no_dmi = tmp_path / "product_uuid"
+    first = linux_host.host_uuid(tmp_path / "state", missing, no_dmi)
+    assert linux_host.host_uuid(tmp_path / "state", missing, no_dmi) == first
     stored = tmp_path / "state" / linux_host.HOST_ID_FILE
     assert stored.read_text().strip() == first
     assert stat.S_IMODE(stored.stat().st_mode) == 0o600
 
 
 @pytest.mark.skipif(not Path("/etc/machine-id").is_file(), reason="no /etc/machine-id")
-def test_machine_id_is_the_host_uuid(tmp_path: Path) -> None:
-    assert linux_host.host_uuid(tmp_path) == Path("/etc/machine-id").read_text().strip()
+def test_machine_id_is_the_host_uuid_without_dmi(tmp_path: Path) -> None:
+    no_dmi = tmp_path / "product_uuid"
+    assert linux_host.host_uuid(tmp_path, dmi_path=no_dmi) == Path("/etc/machine-id").read_text().strip()
     assert not (tmp_path / linux_host.HOST_ID_FILE).exists()
+
+
+def test_hardware_uuid_wins_so_osquery_and_native_agree(tmp_path: Path) -> None:
+    dmi = tmp_path / "product_uuid"
+    dmi.write_text("4c4c4544-0042-3510-8052-b7c04f4e3732\n")
+    # osquery's system_info.uuid spells the same id in upper case.
+    assert linux_host.host_uuid(tmp_path, dmi_path=dmi) == "4C4C4544-0042-3510-8052-B7C04F4E3732"
+    for placeholder in ("00000000-0000-0000-0000-000000000000", "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF", "n/a"):
+        dmi.write_text(placeholder)
+        assert linux_host.dmi_uuid(dmi) == ""
 
 
 def test_ip_json_skips_loopback() -> None:
