@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from server.advisories.enrich import apply_kev
+from server.advisories.resolve import resolve_for_cves
 from server.advisories.store import StoreResult, store_advisory
 from server.db.models import Host
 from server.feeds.interface import Advisory, Parsed, Problem
@@ -26,6 +28,7 @@ class ImportSummary:
     skipped: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
+    cves: set[str] = field(default_factory=set)
     findings: Delta = Delta(0, 0)
 
     @property
@@ -70,6 +73,7 @@ def _store_one(
         summary.problems.append(Problem(source_file, f"not stored: {reason}"))
         return []
     summary.statuses.update(result.status for result in stored)
+    summary.cves.update(cve.upper() for advisory in advisories for cve in advisory.cves)
     return stored
 
 
@@ -87,6 +91,14 @@ def rematch(session: Session, results: Iterable[StoreResult], now: dt.datetime) 
     return refresh_findings(session, sorted(hosts), now)
 
 
+def finish(session: Session, summary: ImportSummary, results: list[StoreResult], now: dt.datetime) -> None:
+    """After storing: re-resolve the warnings that name the imported CVEs,
+    apply KEV, then re-match what changed."""
+    results = results + resolve_for_cves(session, summary.cves, now)
+    apply_kev(session, summary.cves)
+    summary.findings = rematch(session, results, now)
+
+
 def import_documents(
     session: Session,
     documents: Iterable[Parsed],
@@ -95,5 +107,5 @@ def import_documents(
     total: int | None = None,
 ) -> ImportSummary:
     summary, results = store_documents(session, documents, now, progress, total)
-    summary.findings = rematch(session, results, now)
+    finish(session, summary, results, now)
     return summary

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from server.db.models import Advisory, Affected
+from server.db.models import Advisory, AdvisoryCve, Affected
 from server.feeds import interface as feed
 from server.matching.findings import retire_affected
 from server.matching.identity import match_name
@@ -105,16 +105,28 @@ def store_advisory(session: Session, advisory: feed.Advisory, now: dt.datetime) 
     row.digest = digest
     row.imported_at = now
     session.flush()
+    _replace_cves(session, row.id, advisory.cves)
     result = StoreResult(status, row.id)
     _replace_affected(session, row, advisory.affected, now, result)
     return result
+
+
+def _replace_cves(session: Session, advisory_pk: int, cves: tuple[str, ...]) -> None:
+    wanted = {cve.upper() for cve in cves if cve}
+    have = set(session.scalars(select(AdvisoryCve.cve).where(AdvisoryCve.advisory_pk == advisory_pk)))
+    if have - wanted:
+        session.execute(
+            delete(AdvisoryCve).where(AdvisoryCve.advisory_pk == advisory_pk, AdvisoryCve.cve.in_(sorted(have - wanted)))
+        )
+    session.add_all(AdvisoryCve(advisory_pk=advisory_pk, cve=cve) for cve in sorted(wanted - have))
 
 
 def _replace_affected(
     session: Session, row: Advisory, items: tuple[feed.AffectedItem, ...], now: dt.datetime, result: StoreResult
 ) -> None:
     existing: dict[tuple[str, str, str, str], list[Affected]] = defaultdict(list)
-    for old in session.scalars(select(Affected).where(Affected.advisory_pk == row.id).order_by(Affected.id)):
+    own_rows = select(Affected).where(Affected.advisory_pk == row.id, Affected.derived_from.is_(None))
+    for old in session.scalars(own_rows.order_by(Affected.id)):
         existing[_identity_of_row(old)].append(old)
     for item in items:
         values = _row_values(item)

@@ -17,13 +17,11 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from server.advisories.importer import import_documents
-from server.advisories.letters import store_letter
+from server.advisories.letters import import_letters
 from server.api import create_app
 from server.api.background import serving
 from server.cli.context import Context, handle_errors, pass_context
 from server.db.models import Host, Warning
-from server.feeds.interface import Parsed
 from server.feeds.warnings import parse_template
 from server.inventory import enroll
 from server.matching.explain import explain
@@ -60,9 +58,7 @@ def demo(click_ctx: click.Context, demo_dir: Path | None, source: str) -> None:
     with resources.as_file(sample) as path:
         result = parse_template(path)
     with ctx.transaction() as session:
-        import_documents(session, [Parsed(str(sample), advisories=result.advisories)], _now())
-        for letter in result.letters:
-            store_letter(session, letter)
+        import_letters(session, str(sample), result, _now())
         secret = enroll.create_secret(session, DEMO_UNIT).secret
     _step(f"imported {len(result.letters)} sample warnings ({sum(len(a.affected) for a in result.advisories)} product rows)")
 

@@ -7,12 +7,10 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
-from server.advisories.importer import import_documents
-from server.advisories.letters import store_letter
+from server.advisories.letters import import_letters
 from server.cli.context import Context, echo_rows, handle_errors, output_options, pass_context
 from server.db.models import Advisory, Affected, Finding, Warning
 from server.errors import NotFound
-from server.feeds.interface import Parsed
 from server.feeds.warning_template import write_template
 from server.feeds.warnings import parse_template
 
@@ -38,9 +36,7 @@ def warnings_import(ctx: Context, path: Path, skip_bad_rows: bool) -> None:
         )
     now = dt.datetime.now(dt.timezone.utc)
     with ctx.transaction() as session:
-        summary = import_documents(session, [Parsed(str(path), advisories=result.advisories)], now)
-        for letter in result.letters:
-            store_letter(session, letter)
+        summary = import_letters(session, str(path), result, now)
     click.echo(
         f"{len(result.letters)} warning(s), {sum(len(a.affected) for a in result.advisories)} product row(s) "
         f"from {result.rows} row(s); gaps opened {summary.findings.opened}, resolved {summary.findings.resolved}"

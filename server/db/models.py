@@ -219,9 +219,21 @@ class Affected(Base):
     cpe: Mapped[str] = mapped_column(Text, default="")
     purl: Mapped[str] = mapped_column(Text, default="")
     needs_review: Mapped[str] = mapped_column(Text, default="")
+    # A warning that lists only CVEs borrows the items other feeds know for
+    # them: the advisory an item was copied from, and the CVE that led there.
+    derived_from: Mapped[int | None] = mapped_column(Integer, index=True)
+    cve: Mapped[str] = mapped_column(String(32), default="")
     advisory: Mapped[Advisory] = relationship(back_populates="affected")
 
     __table_args__ = (Index("ix_affected_ecosystem_match_name", "ecosystem", "match_name"),)
+
+
+class AdvisoryCve(Base):
+    """CVE ids of each advisory, indexed: warnings and KEV join on them."""
+
+    __tablename__ = "advisory_cves"
+    advisory_pk: Mapped[int] = mapped_column(ForeignKey("advisories.id", ondelete="CASCADE"), primary_key=True)
+    cve: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
 
 
 class Warning(Base):
