@@ -46,7 +46,8 @@ _SECTION_END = re.compile(r"^\s*(phụ\s+lục|đề\s+nghị|kiến\s+nghị|tr
 _EXPLOITED = re.compile(r"(?:đang|đã)\s+bị\s+(?:tin\s+tặc\s+|đối\s+tượng\s+)?khai\s+thác",
                         re.IGNORECASE)
 _NEGATION = re.compile(r"\b(chưa|không)\b", re.IGNORECASE)
-_SEGMENT = re.compile(r"(?<=[.!?])\s+|\n\s*\n|\n(?=\s*(?:[-•+*–]|\d+[.)]|\d+\s+CVE|CVE))")
+_ITEM = r"\s*(?:[-•+*–]|\d+\s*[.)|]|\d+\s+CVE|CVE)"  # a bullet, a numbered or table row
+_SEGMENT = re.compile(r"(?<=[.!?])\s+|\n\s*\n|\n(?=" + _ITEM + ")")
 # NOTE: pypdf raises its own errors, but a damaged file can surface as plain
 # ValueError/KeyError/TypeError from deep inside its object parser.
 _PDF_ERRORS = (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError,
@@ -187,9 +188,9 @@ def _exploited(text: str) -> tuple[str, ...]:
             continue
         cves = [_cve(m) for m in _CVE.finditer(segment)]
         if not cves and segment.rstrip().endswith(":"):
-            for following in segments[index + 1:]:
+            for following in segments[index + 1:]:  # the list under "...khai thác:"
                 found = [_cve(m) for m in _CVE.finditer(following)]
-                if not found:
+                if not found or not re.match(_ITEM, following, re.IGNORECASE):
                     break
                 cves.extend(found)
         elif not cves and re.search(r"\bnày\b", segment) and index > 0:
