@@ -1,0 +1,138 @@
+"""Advisory feeds: ``feeds add|list|sync|import``."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from server.advisories import feedsync
+from server.advisories.importer import ImportSummary
+from server.cli.context import Context, echo_rows, handle_errors, output_options, pass_context
+from server.errors import PatchgapError
+from server.feeds.interface import FeedError
+from server.feeds.registry import KINDS
+from server.settings import default_data_dir
+
+SHOWN_PROBLEMS = 50
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _progress(done: int, total: int | None) -> None:
+    """Documents done / total on stderr, on one line, for long imports."""
+    if sys.stderr.isatty() and (done % 25 == 0 or done == total):
+        click.echo(f"\r  documents {done}/{total if total is not None else '?'}", err=True, nl=done == total)
+
+
+def _report(summary: ImportSummary, verbose: bool) -> None:
+    problems = summary.problems if verbose else [p for p in summary.problems if p.fatal]
+    for problem in problems[:SHOWN_PROBLEMS]:
+        where = f" at {problem.path}" if problem.path else ""
+        tag = "skipped" if problem.fatal else "warning"
+        click.echo(f"{tag}: {problem.file}{where}: {problem.reason}", err=True)
+    if len(problems) > SHOWN_PROBLEMS:
+        click.echo(f"... and {len(problems) - SHOWN_PROBLEMS} more", err=True)
+    statuses = ", ".join(f"{n} {status}" for status, n in sorted(summary.statuses.items())) or "none stored"
+    warnings = sum(1 for p in summary.problems if not p.fatal)
+    click.echo(
+        f"{summary.documents} document(s): advisories {statuses}; {summary.skipped} skipped; {warnings} warning(s); "
+        f"gaps opened {summary.findings.opened}, resolved {summary.findings.resolved}"
+    )
+
+
+@click.group("feeds")
+def feeds_group() -> None:
+    """Advisory feeds: CSAF 2.0 providers, OSV, CISA KEV, NVD, MSRC."""
+
+
+@feeds_group.command("add")
+@click.argument("name")
+@click.option("--kind", type=click.Choice(KINDS), required=True, help="What the feed publishes.")
+@click.option("--url", help="Provider URL (CSAF: provider-metadata.json or its domain) or file URL.")
+@click.option("--path", "path", type=click.Path(exists=True, path_type=Path), help="Local mirror folder or file.")
+@click.option("--public-key", type=click.Path(exists=True, dir_okay=False), help="CSAF: provider's OpenPGP key.")
+@click.option("--schema-dir", type=click.Path(exists=True, file_okay=False), help="Folder of JSON schemas to check against.")
+@click.option("--strict", is_flag=True, help="Skip documents that fail schema validation.")
+@pass_context
+@handle_errors
+def feeds_add(ctx: Context, name: str, kind: str, url: str | None, path: Path | None, public_key: str | None,
+              schema_dir: str | None, strict: bool) -> None:
+    """Configure a feed to sync."""
+    if bool(url) == bool(path):
+        raise click.UsageError("give exactly one of --url or --path")
+    options = {k: v for k, v in (("public_key", public_key and str(Path(public_key).resolve())),
+                                 ("schema_dir", schema_dir and str(Path(schema_dir).resolve())),
+                                 ("strict", "1" if strict else "")) if v}
+    location = url or str(path.resolve())  # type: ignore[union-attr]
+    with ctx.transaction() as session:
+        feedsync.add_feed(session, name, kind, location, options)
+    click.echo(f"added {kind} feed {name!r} at {location}; run `patchgap feeds sync {name}`")
+
+
+@feeds_group.command("list")
+@output_options
+@pass_context
+@handle_errors
+def feeds_list(ctx: Context, fmt: str) -> None:
+    """Configured feeds: last sync, status, counts, last error."""
+    with ctx.transaction() as session:
+        rows = [
+            {"name": f.name, "kind": f.kind, "location": f.location, "last_sync": f.last_sync_at,
+             "status": f.last_status, "documents": f.documents, "advisories": f.advisories,
+             "last_error": f.last_error}
+            for f in feedsync.list_feeds(session)
+        ]
+    echo_rows(ctx, rows, fmt)
+
+
+@feeds_group.command("sync")
+@click.argument("name", required=False)
+@click.option("-v", "--verbose", is_flag=True, help="Also print warnings.")
+@pass_context
+@handle_errors
+def feeds_sync(ctx: Context, name: str | None, verbose: bool) -> None:
+    """Sync one feed, or all. A failed sync keeps the last good data."""
+    with ctx.transaction() as session:
+        names = [name] if name else [f.name for f in feedsync.list_feeds(session)]
+        if name:
+            feedsync.get_feed(session, name)
+    failed = 0
+    for feed_name in names:
+        click.echo(f"{feed_name}:")
+        try:
+            with ctx.transaction() as session:
+                feed = feedsync.get_feed(session, feed_name)
+                summary = feedsync.sync_feed(session, feed, _now(), default_data_dir() / "feeds", _progress)
+            _report(summary, verbose)
+        except (FeedError, PatchgapError, OSError) as exc:
+            failed += 1
+            with ctx.transaction() as session:
+                feedsync.record_failure(feedsync.get_feed(session, feed_name), str(exc), _now())
+            click.echo(f"  sync failed, last good data kept: {exc}", err=True)
+    if failed:
+        raise click.ClickException(f"{failed} of {len(names)} feed(s) failed to sync (see `patchgap feeds list`)")
+
+
+@feeds_group.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--kind", type=click.Choice(KINDS), help="Kind of every path (default: recognised per file).")
+@click.option("--schema-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of JSON schemas (csaf-2.0/, osv/) to check documents against.")
+@click.option("--strict", is_flag=True, help="Skip documents that fail schema validation.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print warnings.")
+@pass_context
+@handle_errors
+def feeds_import(ctx: Context, paths: tuple[Path, ...], kind: str | None, schema_dir: Path | None, strict: bool,
+                 verbose: bool) -> None:
+    """Import files, folders or archives copied in by hand (air-gapped sites)."""
+    options = feedsync.FeedOptions(schema_dir, strict)
+    with ctx.transaction() as session:
+        summary = feedsync.import_paths(session, list(paths), kind, _now(), options, _progress)
+    _report(summary, verbose)
+
+
+COMMANDS = (feeds_group,)

@@ -1,0 +1,69 @@
+"""Version semantics: compare versions, test ``vers:`` ranges and OSV events.
+
+The one entry point for the rest of patchgap and for scripts::
+
+    from server.matching.versions import compare, contains, osv_affected, VersionError
+
+    compare("deb", "1.1.1n-0+deb11u5", "1.1.1w") < 0
+    contains("vers:deb/>=1.0|<1.2.3", "1.1")
+    osv_affected("pep440", [{"introduced": "0"}, {"fixed": "2.0"}], "1.9")
+
+Each scheme lives in its own module (``deb``, ``rpm``, ``pep440``,
+``semver``, ``windows``, ``generic``, ``macos``) and is listed in the plain
+``COMPARATORS`` registry, which also maps the vers/purl type names that use
+another scheme's order (``pypi`` -> PEP 440, ``npm`` -> SemVer). Unknown
+schemes and unparsable versions raise ``VersionError`` (a ``ValueError``);
+no other exception escapes on ``str`` input.
+"""
+from __future__ import annotations
+
+from . import deb, generic, macos, osv, pep440, rpm, semver, vers, windows
+from .interface import Comparator, VersionError, require_str
+
+COMPARATORS: dict[str, Comparator] = {
+    "deb": deb.compare,
+    "rpm": rpm.compare,
+    "pep440": pep440.compare,
+    "pypi": pep440.compare,
+    "semver": semver.compare,
+    "npm": semver.compare,
+    "windows": windows.compare,
+    "generic": generic.compare,
+    "macos": macos.compare,
+}
+
+__all__ = [
+    "COMPARATORS",
+    "Comparator",
+    "VersionError",
+    "compare",
+    "comparator_for",
+    "contains",
+    "osv_affected",
+]
+
+
+def comparator_for(scheme: str) -> Comparator:
+    """The comparator of a scheme or vers/purl type name (case-insensitive)."""
+    name = require_str(scheme, "scheme").strip().lower()
+    try:
+        return COMPARATORS[name]
+    except KeyError:
+        known = ", ".join(sorted(COMPARATORS))
+        raise VersionError(f"unknown version scheme {scheme!r} (known: {known})") from None
+
+
+def compare(scheme: str, a: str, b: str) -> int:
+    """Compare two versions of one scheme: negative, 0 or positive."""
+    return comparator_for(scheme)(a, b)
+
+
+def contains(vers_range: str, version: str) -> bool:
+    """Whether ``version`` is inside a ``vers:<type>/...`` range."""
+    rng = vers.parse(vers_range)
+    return vers.contains(rng, version, comparator_for(rng.scheme))
+
+
+def osv_affected(scheme: str, events: list[dict[str, str]], version: str) -> bool:
+    """Whether ``version`` is affected by one OSV range's ``events``."""
+    return osv.affected(events, version, comparator_for(scheme))
