@@ -33,6 +33,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         raise DatabaseError(f"cannot migrate the database: {exc.orig}") from None
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Step the database at ``engine`` back to ``revision``."""
+    config = _config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
