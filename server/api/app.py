@@ -5,6 +5,7 @@ import datetime as dt
 import logging
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -48,9 +49,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         data = await body.read_json(request, ENROLL_BODY_LIMIT)
         enroll_request = validate.parse(wire.EnrollRequest, data, settings.max_string_length)
         try:
-            with sessions.begin() as session:
-                node_key, host = enrollment.enroll(session, enroll_request)
-                response = wire.EnrollResponse(node_key=node_key, host_id=host.id, unit=host.unit.name)
+            response = await run_in_threadpool(_enroll, sessions, enroll_request)
         except AuthError as exc:
             raise HTTPException(403, str(exc)) from None
         except InvalidInput as exc:
@@ -61,17 +60,30 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     @app.post("/api/v1/report")
     async def report(request: Request) -> dict[str, object]:
         node_key = _bearer(request.headers.get("authorization", ""))
-        with sessions() as session:  # authenticate before reading a large body
-            try:
-                enrollment.authenticate(session, node_key)
-            except AuthError as exc:
-                raise HTTPException(401, str(exc)) from None
+        # Authenticate before reading a possibly large body.
+        await run_in_threadpool(_authenticate, sessions, node_key)
         data = await body.read_json(request, settings.max_body_bytes)
         parsed = validate.parse(wire.Report, data, settings.max_string_length)
         validate.check_report(parsed, settings.max_software_items)
-        return wire.to_dict(_store_report(sessions, node_key, parsed))
+        # Database work runs in the thread pool, so one large report never
+        # stalls the event loop (health checks, other uploads).
+        return wire.to_dict(await run_in_threadpool(_store_report, sessions, node_key, parsed))
 
     return app
+
+
+def _enroll(sessions: sessionmaker[Session], request: wire.EnrollRequest) -> wire.EnrollResponse:
+    with sessions.begin() as session:
+        node_key, host = enrollment.enroll(session, request)
+        return wire.EnrollResponse(node_key=node_key, host_id=host.id, unit=host.unit.name)
+
+
+def _authenticate(sessions: sessionmaker[Session], node_key: str) -> None:
+    with sessions() as session:
+        try:
+            enrollment.authenticate(session, node_key)
+        except AuthError as exc:
+            raise HTTPException(401, str(exc)) from None
 
 
 def _bearer(header: str) -> str:
