@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import ssl
 import subprocess
 import sys
 import time
@@ -35,22 +37,23 @@ def collect(server: str, state: Path, *args: str, secret: str = "") -> subproces
 class Serve:
     """`patchgap serve` as a child process on a free loopback port."""
 
-    def __init__(self, db_url: str, port: int) -> None:
-        self.db_url, self.port = db_url, port
-        self.url = f"http://127.0.0.1:{port}"
+    def __init__(self, db_url: str, port: int, tls: tuple[Path, Path] | None = None) -> None:
+        self.db_url, self.port, self.tls = db_url, port, tls
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
         self.process: subprocess.Popen[str] | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [PYTHON, "-m", "server", "--db", self.db_url, "serve", "--port", str(self.port), "--log-level", "warning"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
+        command = [PYTHON, "-m", "server", "--db", self.db_url, "serve", "--port", str(self.port), "--log-level", "warning"]
+        if self.tls:
+            command += ["--tls-cert", str(self.tls[0]), "--tls-key", str(self.tls[1])]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"serve exited: {self.process.stdout.read() if self.process.stdout else ''}")
             try:
-                if httpx.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
+                verify = ssl.create_default_context(cafile=str(self.tls[0])) if self.tls else True
+                if httpx.get(f"{self.url}/api/v1/health", timeout=1, verify=verify).status_code == 200:
                     return
             except httpx.HTTPError:
                 time.sleep(0.2)
@@ -141,5 +144,33 @@ def test_server_down_during_once_spools_and_next_once_delivers(db_url: str, tmp_
         assert list((state / "spool").glob("*.json.gz")) == []
         hosts = json.loads(patchgap(db_url, "hosts", "--format", "json").stdout)
         assert [(h["unit"], h["software"] > 0) for h in hosts] == [("Phòng Nội vụ", True)]
+    finally:
+        server.stop()
+
+
+def test_collector_over_tls(db_url: str, tmp_path: Path, osquery_standin) -> None:  # type: ignore[no-untyped-def]
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )
+    server = Serve(db_url, free_port(), tls=(cert, key))
+    server.start()
+    try:
+        secret = secret_for(db_url, "Văn phòng")
+        socket_path = osquery_standin("macos")
+        untrusted = collect(server.url, tmp_path / "a", "--source", "osquery", "--osquery-socket", socket_path,
+                            secret=secret)
+        # An unknown certificate is a failure to reach the server: spooled, not sent.
+        assert untrusted.returncode == 75, untrusted.stderr
+        trusted = collect(server.url, tmp_path / "a", "--source", "osquery", "--osquery-socket", socket_path,
+                          "--ca-cert", str(cert), secret=secret)
+        assert trusted.returncode == 0, trusted.stderr
+        hosts = json.loads(patchgap(db_url, "hosts", "--format", "json").stdout)
+        assert [h["os"].split()[0] for h in hosts] == ["macOS"]
     finally:
         server.stop()
