@@ -1,0 +1,146 @@
+"""Package URLs, CPE names and the distribution a platform product stands for.
+
+Only the parts patchgap uses are parsed: purl type, namespace, name, version
+and qualifiers; CPE part, vendor, product, version and update, from both the
+2.2 URI form (``cpe:/o:redhat:enterprise_linux:9``) and the 2.3 formatted
+string (``cpe:2.3:o:ciq:rocky_linux_from_ciq:8.3:*:...``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+
+@dataclass(frozen=True)
+class Purl:
+    """A parsed package URL (https://github.com/package-url/purl-spec)."""
+
+    type: str
+    name: str
+    namespace: str = ""
+    version: str = ""
+    qualifiers: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Cpe:
+    """The CPE fields patchgap needs; ``*``, ``-`` and empty all read as ``""``."""
+
+    part: str
+    vendor: str
+    product: str
+    version: str = ""
+    update: str = ""
+
+
+def parse_purl(value: str) -> Purl | None:
+    """Parse ``pkg:type/namespace/name@version?qualifiers#subpath``; None if malformed."""
+    raw = value.strip()
+    if not raw.lower().startswith("pkg:"):
+        return None
+    rest = raw[4:].lstrip("/")
+    rest = rest.split("#", 1)[0]
+    rest, _, query = rest.partition("?")
+    qualifiers: dict[str, str] = {}
+    for pair in query.split("&") if query else []:
+        key, _, val = pair.partition("=")
+        if key:
+            qualifiers[key.lower()] = unquote(val)
+    # NOTE: the version follows the LAST "@" (npm scopes begin with "%40").
+    path, at, version = rest.rpartition("@")
+    if not at:
+        path, version = rest, ""
+    parts = [p for p in path.split("/") if p]
+    if len(parts) < 2:
+        return None
+    ptype = parts[0].lower()
+    name = unquote(parts[-1])
+    namespace = "/".join(unquote(p) for p in parts[1:-1])
+    if not re.fullmatch(r"[a-z][a-z0-9.+-]*", ptype) or not name:
+        return None
+    return Purl(ptype, name, namespace, unquote(version), qualifiers)
+
+
+def _cpe_value(raw: str) -> str:
+    return "" if raw in ("", "*", "-", "ANY", "NA") else raw
+
+
+def parse_cpe(value: str) -> Cpe | None:
+    """Parse a CPE 2.2 URI or 2.3 formatted string; None if malformed."""
+    raw = value.strip()
+    if raw.lower().startswith("cpe:2.3:"):
+        # Split on colons not escaped by a backslash, then unescape.
+        fields = [re.sub(r"\\(.)", r"\1", f) for f in re.split(r"(?<!\\):", raw[8:])]
+    elif raw.lower().startswith("cpe:/"):
+        fields = [unquote(f) for f in raw[5:].split(":")]
+    else:
+        return None
+    fields += [""] * (5 - len(fields))
+    part, vendor, product, version, update = (_cpe_value(f) for f in fields[:5])
+    if part.lower() not in ("a", "o", "h") or not vendor or not product:
+        return None
+    return Cpe(part.lower(), vendor.lower(), product.lower(), version, update)
+
+
+# Red Hat CPE products that are RHEL streams: main, EUS, AUS, TUS, E4S, ELS...
+_RHEL = re.compile(r"^(enterprise_linux|rhel_[a-z0-9_]+|enterprise_linux_[a-z0-9_]+)$")
+# (cpe vendor, cpe product) -> the prefix server.inventory.distro gives hosts (major only)
+_DISTROS = {
+    ("rocky", "rocky"): "rocky",
+    ("rocky", "rocky_linux"): "rocky",
+    ("almalinux", "almalinux"): "almalinux",
+    ("centos", "centos"): "centos",
+    ("fedoraproject", "fedora"): "fedora",
+    ("oracle", "linux"): "oracle",
+    ("amazon", "linux"): "amazon",
+    ("debian", "debian_linux"): "debian",
+}
+_SLES = re.compile(r"^(sles|sle-module-[a-z0-9-]+|sle_hpc|sles_sap)$")
+# Vendors whose distribution products ship RPM packages.
+RPM_VENDORS = frozenset(
+    {"redhat", "suse", "opensuse", "ciq", "rocky", "almalinux", "centos", "oracle",
+     "fedoraproject", "amazon"}
+)
+
+
+def distro_from_cpe(cpe: Cpe) -> str:
+    """The ``distro`` an operating-system platform CPE stands for, named as
+    ``server.inventory.distro`` names hosts.
+
+    RHEL streams become ``rhel:<major>`` (AUS/EUS/TUS streams too: hosts only
+    report their major release, and a stream's fix is never above the main
+    line's). SLES and its modules become ``sles:15.4`` (service pack as minor),
+    openSUSE Leap ``opensuse:15.5``, Ubuntu ``ubuntu:22.04``, other known
+    distributions ``<name>:<major>``. Anything else keeps its CPE fields,
+    ``vendor:product:version[:update]`` (``suse:packagehub:12``), so it only
+    matches what names exactly that platform.
+    """
+    if not cpe.version:
+        return ""
+    major = cpe.version.split(".")[0]
+    if cpe.vendor == "redhat" and _RHEL.match(cpe.product):
+        return f"rhel:{major}"
+    if cpe.vendor == "suse" and _SLES.match(cpe.product):
+        pack = re.fullmatch(r"sp(\d+)", cpe.update.lower())
+        return f"sles:{major}.{pack[1] if pack else 0}"
+    if (cpe.vendor, cpe.product) == ("opensuse", "leap"):
+        return f"opensuse:{cpe.version}"
+    if (cpe.vendor, cpe.product) == ("canonical", "ubuntu_linux"):
+        return f"ubuntu:{cpe.version}"
+    name = _DISTROS.get((cpe.vendor, cpe.product))
+    if name:
+        return f"{name}:{major}"
+    tail = f":{cpe.update}" if cpe.update else ""
+    return f"{cpe.vendor}:{cpe.product}:{cpe.version}{tail}"
+
+
+def distro_from_qualifier(purl: Purl) -> str:
+    """``distro`` from a purl ``distro=`` qualifier (``debian-12`` -> ``debian:12``)."""
+    raw = purl.qualifiers.get("distro", "").strip().lower()
+    if not raw:
+        return ""
+    match = re.fullmatch(r"([a-z][a-z-]*?)-(\d[\w.]*)", raw)
+    if match:
+        return f"{match.group(1)}:{match.group(2)}"
+    return f"{purl.namespace.lower()}:{raw}" if purl.namespace else raw
