@@ -119,11 +119,14 @@ def parse_document(value: Any, file: str) -> Parsed:
         return parsed
     vulns = value.get("vulnerabilities")
     if vulns is not None and not isinstance(vulns, list):
-        issues.warn("$.vulnerabilities", "not a list: ignored")
+        # Storing it without its statuses would wipe a good earlier revision.
+        issues.fatal("$.vulnerabilities", f"expected an array, found {type(vulns).__name__}")
     publisher = obj(document.get("publisher"))
     vendor = text(publisher.get("name")) if text(publisher.get("category")) == "vendor" else ""
     tree = value.get("product_tree")
     products = resolve_tree(tree, issues)
+    if issues.has_fatal:
+        return parsed
     fixes = vendor_fixes(vulns, product_groups(tree), set(products),
                          "microsoft" in f"{vendor} {text(publisher.get('namespace'))}".lower(), issues)
     severity, cvss = scores(vulns)

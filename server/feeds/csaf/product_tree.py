@@ -129,7 +129,14 @@ def _relate(found: dict[str, Product], relationships: list[Any], issues: Issues)
 def resolve_tree(tree: Any, issues: Issues) -> dict[str, Product]:
     """All product ids of a ``product_tree`` (a missing tree gives none)."""
     found: dict[str, Product] = {}
+    # A tree of the wrong shape would store the advisory without its products,
+    # wiping what an earlier good revision gave: the document is refused instead.
+    if tree is not None and not isinstance(tree, dict):
+        issues.fatal("$.product_tree", f"expected an object, found {type(tree).__name__}")
     data = obj(tree)
+    for key in ("branches", "full_product_names", "relationships"):
+        if key in data and not isinstance(data[key], list):
+            issues.fatal(f"$.product_tree.{key}", f"expected an array, found {type(data[key]).__name__}")
     _walk(found, data.get("branches"), "$.product_tree.branches", {}, issues)
     for i, product in enumerate(arr(data.get("full_product_names"))):
         _define(found, product, f"$.product_tree.full_product_names[{i}]", {}, issues)

@@ -100,3 +100,23 @@ def test_minimal_document_is_an_advisory_without_items() -> None:
     assert parsed is not None and parsed.problems == []
     (advisory,) = parsed.advisories
     assert (advisory.advisory_id, advisory.revision, advisory.affected) == ("MIN-1", "3", ())
+
+
+def test_a_product_tree_of_the_wrong_shape_is_refused_not_emptied(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    from pathlib import Path
+
+    from server.feeds.csaf import CsafFeed
+
+    good = json.loads((Path(__file__).parents[2] / "fixtures" / "csaf" / "pg-tiny-2024-0001.json").read_text())
+    for key, bad in (("branches", {"oops": 1}), ("relationships", "x"), ("full_product_names", 3)):
+        broken = dict(good, product_tree=dict(good["product_tree"], **{key: bad}))
+        path = tmp_path / f"{key}.json"
+        path.write_text(json.dumps(broken))
+        (parsed,) = CsafFeed().parse(path)
+        assert not parsed.ok
+        assert [p.path for p in parsed.problems if p.fatal] == [f"$.product_tree.{key}"]
+    path = tmp_path / "tree.json"
+    path.write_text(json.dumps(dict(good, product_tree=[1, 2])))
+    (parsed,) = CsafFeed().parse(path)
+    assert [p.path for p in parsed.problems if p.fatal] == ["$.product_tree"]
