@@ -1,81 +1,22 @@
-"""Configured feeds (``feeds add|list|sync``) and one-off imports (``feeds
-import``). Parsing is the feeds' job; this module decides which parser reads
-which file, records what each sync did, and keeps the last good data when a
-sync fails."""
+"""Configured feeds (``feeds add|list|sync``). Parsing is the feeds' job;
+this module runs each sync, records what it did and what the feed holds, and
+keeps the last good data when a sync fails. One-off imports are in
+``server.advisories.files``."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.advisories.files import FeedOptions, documents, import_paths
 from server.advisories.importer import ImportSummary, Progress, import_documents
 from server.db.models import Feed
 from server.errors import InvalidInput, NotFound
-from server.feeds.interface import FeedError, Parsed, Problem
-from server.feeds.registry import KINDS, feed_for, sniff, walk
-
-
-@dataclass(frozen=True)
-class FeedOptions:
-    schema_dir: Path | None = None
-    strict: bool = False
-
-
-def plan(paths: list[Path], kind: str | None) -> tuple[list[tuple[str, Path]], list[Problem]]:
-    """(kind, path) pairs to parse, and the files that are none of ours."""
-    if kind:
-        return [(kind, path) for path in paths], []
-    jobs: list[tuple[str, Path]] = []
-    skipped: list[Problem] = []
-    msrc_folders: dict[Path, None] = {}
-    for file in walk(paths):
-        found = sniff(file)
-        if found == "msrc":
-            # Security Update Guide pages of one folder form one document.
-            msrc_folders.setdefault(file.parent)
-        elif found in KINDS:
-            jobs.append((found, file))
-        elif found is None and file.suffix.lower() in (".json", ".xml", ".zip", ".gz", ".csv"):
-            skipped.append(Problem(str(file), "not a feed document patchgap knows (csaf, osv, kev, nvd, msrc)",
-                                   fatal=False))
-    jobs.extend(("msrc", folder) for folder in msrc_folders)
-    return jobs, skipped
-
-
-def documents(jobs: list[tuple[str, Path]], options: FeedOptions) -> Iterator[Parsed]:
-    feeds = {}
-    for kind, path in jobs:
-        if kind not in feeds:
-            feeds[kind] = feed_for(kind, options.schema_dir, options.strict)
-        try:
-            yield from feeds[kind].parse(path)
-        except FeedError as exc:
-            yield Parsed(str(path), problems=[Problem(str(path), str(exc))])
-
-
-def import_paths(
-    session: Session,
-    paths: list[Path],
-    kind: str | None,
-    now: dt.datetime,
-    options: FeedOptions = FeedOptions(),
-    progress: Progress | None = None,
-) -> ImportSummary:
-    """Import files, folders or archives copied in by hand."""
-    if kind and kind not in KINDS:
-        raise InvalidInput(f"unknown feed kind {kind!r} (one of {', '.join(KINDS)})")
-    jobs, skipped = plan(paths, kind)
-    summary = import_documents(session, documents(jobs, options), now, progress, total=len(jobs))
-    summary.problems[:0] = skipped
-    return summary
-
-
-# --- configured feeds ---------------------------------------------------------
+from server.feeds.interface import FeedError, Parsed
+from server.feeds.registry import KINDS
 
 
 def add_feed(session: Session, name: str, kind: str, location: str, options: dict[str, str]) -> Feed:
@@ -100,12 +41,14 @@ def get_feed(session: Session, name: str) -> Feed:
     return feed
 
 
-def record_success(feed: Feed, summary: ImportSummary, now: dt.datetime, state: dict[str, object]) -> None:
+def record_success(feed: Feed, summary: ImportSummary, now: dt.datetime, state: dict[str, object],
+                   held: tuple[int, int] | None = None) -> None:
+    """A good sync. ``feeds list`` shows what the feed holds (``held``:
+    documents, advisories), by default everything this sync read."""
     feed.last_sync_at = now
     feed.last_status = "ok" if not any(p.fatal for p in summary.problems) else "ok, with skipped documents"
     feed.last_error = "; ".join(f"{p.file}: {p.reason}" for p in summary.problems if p.fatal)[:2000]
-    feed.documents = summary.documents
-    feed.advisories = summary.advisories
+    feed.documents, feed.advisories = held or (summary.documents, summary.advisories)
     feed.state = {**(feed.state or {}), **state}
 
 
@@ -130,26 +73,15 @@ def sync_feed(
                                bool(options.get("strict")))
     cache = cache_root / feed.name
     if feed.kind == "csaf":
-        from server.feeds.csaf.provider import sync_provider
-
         key = Path(options["public_key"]) if options.get("public_key") else None
-        source: str | Path = feed.location if is_url(feed.location) else Path(feed.location)
-        result = sync_provider(source, cache, (feed.state or {}).get("documents"), public_key=key)
-        got_nothing = not (result.documents or result.state or result.unchanged)
-        if got_nothing and any(p.fatal for p in result.problems):
-            raise FeedError("; ".join(f"{p.file}: {p.reason}" for p in result.problems if p.fatal))
-        jobs = [("csaf", path) for path in result.documents]
-        summary = import_documents(session, documents(jobs, feed_options), now, progress, total=len(jobs))
-        summary.problems[:0] = result.problems
-        record_success(feed, summary, now, {"documents": result.state})
-        return summary
+        return _sync_csaf(session, feed, now, cache, feed_options, key, progress)
     if is_url(feed.location):
         from server.advisories.download import download
 
         path, validators, changed = download(feed.location, cache, (feed.state or {}).get("http", {}))
         if not changed:
             summary = ImportSummary()
-            record_success(feed, summary, now, {})
+            record_success(feed, summary, now, {}, held=(feed.documents, feed.advisories))
             feed.last_status = "ok, unchanged"
             return summary
         summary = import_paths(session, [path], feed.kind, now, feed_options, progress)
@@ -160,8 +92,32 @@ def sync_feed(
     return summary
 
 
-def problems_by_file(problems: list[Problem]) -> dict[str, list[Problem]]:
-    grouped: dict[str, list[Problem]] = defaultdict(list)
-    for problem in problems:
-        grouped[problem.file].append(problem)
-    return grouped
+def _sync_csaf(session: Session, feed: Feed, now: dt.datetime, cache: Path, options: FeedOptions,
+               key: Path | None, progress: Progress | None) -> ImportSummary:
+    """A provider sync fetches only new or changed documents; the feed keeps
+    how many advisories each held document gave, so ``feeds list`` counts
+    what the feed holds, not what the last sync fetched."""
+    from server.feeds.csaf.provider import sync_provider
+
+    source: str | Path = feed.location if is_url(feed.location) else Path(feed.location)
+    result = sync_provider(source, cache, (feed.state or {}).get("documents"), public_key=key)
+    fatal = [p for p in result.problems if p.fatal]
+    if fatal and not (result.documents or result.state or result.unchanged):
+        raise FeedError("; ".join(p.reason if p.file in p.reason else f"{p.file}: {p.reason}" for p in fatal))
+    url_of = {entry.get("path"): url for url, entry in result.state.items()}
+    held = {url: n for url, n in (feed.state or {}).get("held", {}).items() if url in result.state}
+
+    def counted(parsed_documents: Iterator[Parsed]) -> Iterator[Parsed]:
+        for parsed in parsed_documents:
+            held[url_of.get(parsed.source_file, parsed.source_file)] = len(parsed.advisories) if parsed.ok else 0
+            yield parsed
+
+    jobs = [("csaf", path) for path in result.documents]
+    summary = import_documents(session, counted(documents(jobs, options)), now, progress, total=len(jobs))
+    summary.problems[:0] = result.problems
+    # Documents rejected before parsing (hash, signature, not found) are skipped too.
+    summary.skipped += len({p.file for p in fatal})
+    summary.unchanged_documents = result.unchanged
+    record_success(feed, summary, now, {"documents": result.state, "held": held},
+                   held=(len(result.state), sum(held.values())))
+    return summary

@@ -7,17 +7,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from server.advisories.enrich import apply_kev
 from server.advisories.resolve import resolve_for_cves
 from server.advisories.store import StoreResult, store_advisory
-from server.db.models import Host
 from server.feeds.interface import Advisory, Parsed, Problem
 from server.matching import engine
-from server.matching.findings import Delta, hosts_with_software, refresh_findings
+from server.matching.findings import Delta, refresh_findings
 
 Progress = Callable[[int, int | None], None]
 
@@ -30,10 +28,23 @@ class ImportSummary:
     problems: list[Problem] = field(default_factory=list)
     cves: set[str] = field(default_factory=set)
     findings: Delta = Delta(0, 0)
+    # Per feed kind, when one import mixes kinds (``feeds import <folder>``).
+    by_kind: dict[str, ImportSummary] = field(default_factory=dict)
+    # Documents a sync did not fetch again: the provider lists them unchanged.
+    unchanged_documents: int = 0
 
     @property
     def advisories(self) -> int:
         return sum(self.statuses.values())
+
+    def add(self, kind: str, part: ImportSummary) -> None:
+        """Count one kind's documents in the total, keeping its own counts."""
+        self.by_kind[kind] = part
+        self.documents += part.documents
+        self.skipped += part.skipped
+        self.statuses.update(part.statuses)
+        self.problems.extend(part.problems)
+        self.cves |= part.cves
 
 
 def store_documents(
@@ -78,17 +89,18 @@ def _store_one(
 
 
 def rematch(session: Session, results: Iterable[StoreResult], now: dt.datetime) -> Delta:
-    """Re-match the affected items these results touched, and refresh the
-    findings of only the hosts that can be concerned."""
+    """Re-match the affected items these results touched and refresh only
+    their findings. (Dropped items were resolved by ``retire_affected``.)"""
     results = list(results)
     touched = sorted({aid for result in results for aid in result.touched})
-    software = engine.match_affected(session, touched) if touched else set()
-    hosts = hosts_with_software(session, software)
-    if any(result.os_touched for result in results):
-        hosts.update(session.scalars(select(Host.id).where(Host.platform == "windows")))
-    if not hosts:
+    if not touched:
         return Delta(0, 0)
-    return refresh_findings(session, sorted(hosts), now)
+    software = engine.match_affected(session, touched)
+    if not software and not any(result.os_touched for result in results):
+        return Delta(0, 0)  # nothing matched these items before or now
+    # NOTE: only hosts with software these items matched (before or now) or
+    # Windows hosts can have findings of them, so scoping by item is enough.
+    return refresh_findings(session, None, now, affected_ids=touched)
 
 
 def finish(session: Session, summary: ImportSummary, results: list[StoreResult], now: dt.datetime) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from server.db.models import Advisory, AdvisoryCve, Affected
 from server.feeds import interface as feed
 from server.matching.findings import retire_affected
-from server.matching.identity import match_name
+from server.matching.identity import advisory_match_name
 from server.matching.versions import VersionError, compare
 
 
@@ -58,7 +58,7 @@ def _row_values(item: feed.AffectedItem) -> dict[str, object]:
     return {
         "ecosystem": item.ecosystem,
         "product": item.product,
-        "match_name": item.product if item.ecosystem == "windows-os" else match_name(item.ecosystem, item.product),
+        "match_name": advisory_match_name(item.ecosystem, item.product, item.vendor, item.cpe),
         "vendor": item.vendor,
         "distro": item.distro,
         "vers_range": item.vers_range,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from server.advisories import feedsync
+from server.advisories import feedsync, files
 from server.advisories.importer import ImportSummary
 from server.cli.context import Context, echo_rows, handle_errors, output_options, pass_context
 from server.errors import PatchgapError
@@ -28,18 +28,27 @@ def _progress(done: int, total: int | None) -> None:
         click.echo(f"\r  documents {done}/{total if total is not None else '?'}", err=True, nl=done == total)
 
 
+def _counts(summary: ImportSummary) -> str:
+    statuses = ", ".join(f"{n} {status}" for status, n in sorted(summary.statuses.items())) or "none stored"
+    unchanged = f", {summary.unchanged_documents} unchanged since the last sync" if summary.unchanged_documents else ""
+    return f"{summary.documents} document(s){unchanged}: advisories {statuses}; {summary.skipped} skipped"
+
+
 def _report(summary: ImportSummary, verbose: bool) -> None:
     problems = summary.problems if verbose else [p for p in summary.problems if p.fatal]
-    for problem in problems[:SHOWN_PROBLEMS]:
+    shown = problems if verbose else problems[:SHOWN_PROBLEMS]
+    for problem in shown:
         where = f" at {problem.path}" if problem.path else ""
         tag = "skipped" if problem.fatal else "warning"
         click.echo(f"{tag}: {problem.file}{where}: {problem.reason}", err=True)
-    if len(problems) > SHOWN_PROBLEMS:
-        click.echo(f"... and {len(problems) - SHOWN_PROBLEMS} more", err=True)
-    statuses = ", ".join(f"{n} {status}" for status, n in sorted(summary.statuses.items())) or "none stored"
+    if len(problems) > len(shown):
+        click.echo(f"... and {len(problems) - len(shown)} more (-v shows all)", err=True)
+    if len(summary.by_kind) > 1:
+        for kind, part in sorted(summary.by_kind.items()):
+            click.echo(f"  {kind}: {_counts(part)}")
     warnings = sum(1 for p in summary.problems if not p.fatal)
     click.echo(
-        f"{summary.documents} document(s): advisories {statuses}; {summary.skipped} skipped; {warnings} warning(s); "
+        f"{_counts(summary)}; {warnings} warning(s); "
         f"gaps opened {summary.findings.opened}, resolved {summary.findings.resolved}"
     )
 
@@ -64,6 +73,8 @@ def feeds_add(ctx: Context, name: str, kind: str, url: str | None, path: Path | 
     """Configure a feed to sync."""
     if bool(url) == bool(path):
         raise click.UsageError("give exactly one of --url or --path")
+    if strict and schema_dir is None:
+        raise click.UsageError("--strict needs --schema-dir: without schemas there is nothing to be strict about")
     options = {k: v for k, v in (("public_key", public_key and str(Path(public_key).resolve())),
                                  ("schema_dir", schema_dir and str(Path(schema_dir).resolve())),
                                  ("strict", "1" if strict else "")) if v}
@@ -91,11 +102,14 @@ def feeds_list(ctx: Context, fmt: str) -> None:
 
 @feeds_group.command("sync")
 @click.argument("name", required=False)
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="PATCHGAP_FEED_CACHE",
+              help="Where downloaded documents are kept (default: feeds/ in the user data dir).")
 @click.option("-v", "--verbose", is_flag=True, help="Also print warnings.")
 @pass_context
 @handle_errors
-def feeds_sync(ctx: Context, name: str | None, verbose: bool) -> None:
+def feeds_sync(ctx: Context, name: str | None, cache_dir: Path | None, verbose: bool) -> None:
     """Sync one feed, or all. A failed sync keeps the last good data."""
+    cache_root = cache_dir or default_data_dir() / "feeds"
     with ctx.transaction() as session:
         names = [name] if name else [f.name for f in feedsync.list_feeds(session)]
         if name:
@@ -106,7 +120,7 @@ def feeds_sync(ctx: Context, name: str | None, verbose: bool) -> None:
         try:
             with ctx.transaction() as session:
                 feed = feedsync.get_feed(session, feed_name)
-                summary = feedsync.sync_feed(session, feed, _now(), default_data_dir() / "feeds", _progress)
+                summary = feedsync.sync_feed(session, feed, _now(), cache_root, _progress)
             _report(summary, verbose)
         except (FeedError, PatchgapError, OSError) as exc:
             failed += 1
@@ -129,9 +143,11 @@ def feeds_sync(ctx: Context, name: str | None, verbose: bool) -> None:
 def feeds_import(ctx: Context, paths: tuple[Path, ...], kind: str | None, schema_dir: Path | None, strict: bool,
                  verbose: bool) -> None:
     """Import files, folders or archives copied in by hand (air-gapped sites)."""
-    options = feedsync.FeedOptions(schema_dir, strict)
+    if strict and schema_dir is None:
+        raise click.UsageError("--strict needs --schema-dir: without schemas there is nothing to be strict about")
+    options = files.FeedOptions(schema_dir, strict)
     with ctx.transaction() as session:
-        summary = feedsync.import_paths(session, list(paths), kind, _now(), options, _progress)
+        summary = files.import_paths(session, list(paths), kind, _now(), options, _progress)
     _report(summary, verbose)
 
 

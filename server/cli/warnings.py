@@ -1,18 +1,23 @@
-"""National warnings: ``warnings import|template|list|show``."""
+"""National warnings: ``warnings import|template|list|show``: PDF letters and templates."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import click
 from sqlalchemy import func, select
 
-from server.advisories.letters import import_letters
+from server.advisories.letters import import_letter_pdf, import_letters
+from server.advisories.overview import COLUMNS as OVERVIEW_COLUMNS
+from server.advisories.overview import warning_overview
+from server.advisories.resolve import resolution
 from server.cli.context import Context, echo_rows, handle_errors, output_options, pass_context
-from server.db.models import Advisory, Affected, Finding, Warning
-from server.errors import NotFound
+from server.db.models import Finding, Warning
+from server.feeds.warning_columns import parse_date
 from server.feeds.warning_template import write_template
 from server.feeds.warnings import parse_template
+from server.reports.i18n import date_text, phrase
 
 
 @click.group("warnings")
@@ -20,13 +25,62 @@ def warnings_group() -> None:
     """National warning letters (công văn) and their products."""
 
 
+class _Day(click.ParamType):
+    """A date as admins write it: dd/mm/yyyy (or yyyy-mm-dd)."""
+
+    name = "DATE"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        try:
+            return parse_date(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date: write dd/mm/yyyy or yyyy-mm-dd", param, ctx)
+
+
 @warnings_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--skip-bad-rows", is_flag=True, help="Import the good rows of a file with errors.")
+@click.option("--skip-bad-rows", is_flag=True, help="Template: import the good rows of a file with errors.")
+@click.option("--number", default="", help="PDF letter: its number, e.g. 1547/CATTT-NCSC (default: read from the letter).")
+@click.option("--deadline", type=_Day(), help="PDF letter: the fix-by date set by whoever relays it.")
+@click.option("--issuing-body", default="", help="PDF letter: the body that issued it.")
+@click.option("--date", "issued_on", type=_Day(), help="PDF letter: its date (default: read from the letter).")
+@click.option("--subject", default="", help="PDF letter: its subject (default: the \"V/v ...\" line).")
 @pass_context
 @handle_errors
-def warnings_import(ctx: Context, path: Path, skip_bad_rows: bool) -> None:
-    """Import a filled warning template (.csv or .xlsx)."""
+def warnings_import(ctx: Context, path: Path, skip_bad_rows: bool, number: str, deadline: dt.date | None,
+                    issuing_body: str, issued_on: dt.date | None, subject: str) -> None:
+    """Import a PDF letter (.pdf) or a filled warning template (.csv or .xlsx).
+
+    A letter's CVEs are resolved through the imported feeds; those no feed
+    knows need a template row (see `warnings show`)."""
+    if path.suffix.lower() != ".pdf":
+        given = [option for option, value in (("--number", number), ("--deadline", deadline),
+                 ("--issuing-body", issuing_body), ("--date", issued_on), ("--subject", subject)) if value]
+        if given:
+            raise click.UsageError(f"{', '.join(given)} only apply to a PDF letter; a template gives them in its columns")
+        _import_template(ctx, path, skip_bad_rows)
+        return
+    if skip_bad_rows:
+        raise click.UsageError("--skip-bad-rows applies to templates (.csv, .xlsx), not to a PDF letter")
+    now = dt.datetime.now(dt.timezone.utc)
+    with ctx.transaction() as session:
+        warning, summary = import_letter_pdf(session, path, number, deadline, issuing_body=issuing_body,
+                                             issued_on=issued_on, subject=subject, now=now)
+        found = resolution(session, warning)
+        cves, deadline = list(warning.cves), warning.deadline
+        head = (f"warning {warning.number}, {date_text(warning.issued_on) or 'undated'}, "
+                f"deadline {date_text(deadline) or 'none'}: {warning.subject or '(no subject)'}")
+    click.echo(head)
+    templated = f", {len(found.templated)} named in template rows" if found.templated else ""
+    unresolved = f" ({', '.join(found.unresolved)}: needs a template row)" if found.unresolved else ""
+    click.echo(f"{len(cves)} CVE(s): {len(found.resolved)} resolved through the feeds{templated}, "
+               f"{len(found.unresolved)} not{unresolved}; "
+               f"gaps opened {summary.findings.opened}, resolved {summary.findings.resolved}")
+    if deadline is None:
+        click.echo("note: no deadline given (--deadline): its gaps cannot be overdue", err=True)
+
+
+def _import_template(ctx: Context, path: Path, skip_bad_rows: bool) -> None:
     result = parse_template(path)
     for problem in result.problems:
         click.echo(f"{path.name}: {problem.path}: {problem.reason}", err=True)
@@ -95,36 +149,25 @@ def warnings_list(ctx: Context, fmt: str) -> None:
 @pass_context
 @handle_errors
 def warnings_show(ctx: Context, number: str, fmt: str) -> None:
-    """One warning: its products, fixes and affected hosts."""
+    """One warning: which CVEs resolved to which products and fixes (and
+    which did not), the template rows, and the hosts each still affects."""
     with ctx.transaction() as session:
-        warning = session.scalar(select(Warning).where(Warning.number == number))
-        if warning is None:
-            raise NotFound(f"no warning {number!r} (see `patchgap warnings list`)")
-        items = session.scalars(select(Affected).where(Affected.advisory_pk == warning.advisory_pk)).all()
-        hosts = dict(
-            session.execute(
-                select(Finding.affected_id, func.count(func.distinct(Finding.host_id)))
-                .where(Finding.advisory_pk == warning.advisory_pk, Finding.resolved_at.is_(None))
-                .group_by(Finding.affected_id)
-            ).all()
-        )
-        advisory = session.get(Advisory, warning.advisory_pk) if warning.advisory_pk else None
-        rows = [
-            {
-                "item": item.product,
-                "ecosystem": item.ecosystem,
-                "distro": item.distro,
-                "fixed": item.fixed_version or ", ".join(item.fixed_kbs),
-                "affected_hosts": hosts.get(item.id, 0),
-            }
-            for item in items
-        ]
-    if fmt == "table":
-        click.echo(f"{warning.number}  {warning.subject}")
-        click.echo(f"{warning.issuing_body}  {warning.issued_on or ''}  deadline {warning.deadline or '-'}")
-        click.echo("CVE: " + (", ".join(warning.cves) or "-") + (f"   {advisory.url}" if advisory and advisory.url else ""))
-        click.echo()
-    echo_rows(ctx, rows, fmt)
+        facts, rows = warning_overview(session, number)
+    if fmt == "json":
+        click.echo(json.dumps({"warning": facts, "items": rows}, default=str, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        echo_rows(ctx, rows, fmt, OVERVIEW_COLUMNS)
+        return
+    lang = ctx.lang
+    click.echo(f"{facts['number']}  {facts['subject']}")
+    click.echo("  ".join(str(v) for v in (facts["issuing_body"], date_text(facts["issued_on"])) if v))
+    click.echo(phrase("warning_deadline", lang, deadline=date_text(facts["deadline"]) or phrase("no_deadline", lang)))
+    click.echo("CVE: " + (", ".join(facts["cves"]) or "-"))
+    click.echo(phrase("warning_hosts", lang, hosts=facts["affected_hosts"]))
+    click.echo()
+    shown = [{**row, "status": phrase(row["status"], lang)} for row in rows]
+    echo_rows(ctx, shown, fmt, OVERVIEW_COLUMNS)
 
 
 COMMANDS = (warnings_group,)

@@ -1,5 +1,9 @@
 """The distro release a host runs, as advisories name it: ``debian:12``,
-``ubuntu:22.04``, ``rhel:9``. Windows and macOS hosts have none."""
+``ubuntu:22.04``, ``rhel:9``. Windows and macOS hosts have none.
+
+An advisory applies to hosts of exactly the release it names; ``FAMILIES``
+is the one, explicit, exception: family names such as ``el:9`` that an
+advisory may use to cover RHEL 9 and its rebuilds at once."""
 from __future__ import annotations
 
 from collector.wire import OsInfo
@@ -27,3 +31,22 @@ def distro_of(os: OsInfo) -> str:
             f"{_MAJOR_MINOR[platform]}:{os.major}.{os.minor}"
         )
     return ""
+
+
+# NOTE: advisories name one release ("rhel:9") and apply to that release only:
+# Rocky and Alma publish their own errata (OSV "Rocky Linux:9" -> "rocky:9"),
+# and a RHEL fix is not proof that the rebuild shipped it. An advisory that
+# means the whole Enterprise Linux family says so by naming the family, e.g.
+# a warning letter row with distro "el:9"; only then does it cover these.
+FAMILIES: dict[str, tuple[str, ...]] = {
+    f"el:{major}": (f"rhel:{major}", f"rocky:{major}", f"almalinux:{major}", f"centos:{major}", f"oracle:{major}")
+    for major in (7, 8, 9, 10)
+}
+
+
+def applies_to(advisory_distro: str, host_distro: str) -> bool:
+    """Whether an advisory item for ``advisory_distro`` ("" = any) concerns a
+    host of ``host_distro``: the same release, or a family naming it."""
+    if not advisory_distro or advisory_distro == host_distro:
+        return True
+    return host_distro in FAMILIES.get(advisory_distro, ())

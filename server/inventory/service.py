@@ -16,9 +16,8 @@ from server.matching.findings import refresh_findings
 
 def apply_report(session: Session, host: Host, report: wire.Report, now: dt.datetime) -> wire.ReportAccepted:
     result = ingest_report(session, host, report, now)
-    if result.new_software_ids:
-        engine.match_software(session, result.new_software_ids)
     if not result.stale:
+        engine.match_host(session, host.id, result.new_software_ids)
         refresh_findings(session, [host.id], now)
     open_findings = session.scalar(
         select(func.count()).select_from(Finding).where(Finding.host_id == host.id, Finding.resolved_at.is_(None))

@@ -6,6 +6,7 @@ fixed versions) so a finding can explain itself.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ class Item:
     fixed_version: str = ""
     fixed_kbs: tuple[str, ...] = ()
     needs_review: str = ""
+    distro: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,42 @@ class Verdict:
     reason: str
 
 
+# The Enterprise Linux stream in an rpm release: "27.el9", "12.el8_9", "1.module+el8.9.0+1".
+_EL_STREAM = re.compile(r"[.+]el(\d+)")
+
+
+def el_stream(text: str) -> str:
+    """``"el9"`` for ``3.0.7-27.el9``; ``""`` when the version names no EL stream."""
+    found = _EL_STREAM.search(text)
+    return f"el{found.group(1)}" if found else ""
+
+
+def item_stream(item: Item) -> str:
+    """The EL stream a distro-less rpm item was fixed in (``""``: unknown or not rpm)."""
+    if item.ecosystem != "rpm" or item.distro:
+        return ""
+    return el_stream(item.fixed_version) or el_stream(item.vers_range)
+
+
+def stream_mismatch(item: Item, installed_version: str, stream: str | None = None) -> str:
+    """Why an rpm fix cannot concern this package, or ``""``.
+
+    # NOTE: an item that names no distro still carries its stream in the fixed
+    # release (".el8_9"); an el8 build must never decide about an el9 package,
+    # whose numbering is unrelated (el8 "1.9.5p2-10.el8" > el9 "1.9.5p2-9.el9")."""
+    fixed = item_stream(item) if stream is None else stream
+    installed = el_stream(installed_version) if fixed else ""
+    if fixed and installed and fixed != installed:
+        return f"fix is for {fixed}, installed {installed_version} is {installed}"
+    return ""
+
+
 def package_verdict(item: Item, installed_version: str, matched_on: str) -> Verdict:
     """An installed package or program against one affected item of the same identity."""
     scheme = SCHEME_OF_ECOSYSTEM.get(item.ecosystem, "generic")
+    mismatch = stream_mismatch(item, installed_version)
+    if mismatch:
+        return Verdict(False, scheme, matched_on, mismatch)
     try:
         if item.vers_range:
             inside = contains(item.vers_range, installed_version)

@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from server.db.models import Advisory, Affected, Host, HostPatch, HostSoftware, Software
 from server.errors import NotFound
+from server.inventory.distro import applies_to
 from server.matching.decide import Verdict, package_verdict, windows_os_verdict
 from server.matching.engine import item_of
+from server.matching.identity import software_ecosystems_for
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def _explain_item(session: Session, host: Host, advisory: Advisory, row: Affecte
         kbs = set(session.scalars(select(HostPatch.hotfix_id).where(HostPatch.host_id == host.id)))
         verdict = windows_os_verdict(item, host.os_build, {kb.upper() for kb in kbs})
         return [Explanation(advisory.advisory_id, label, host.os_build, fixed, _word(verdict), verdict.reason)]
-    if row.distro and row.distro != host.distro:
+    if not applies_to(row.distro, host.distro):
         return [Explanation(advisory.advisory_id, label, "", fixed, "not applicable",
                             f"advisory is for {row.distro}; this host is {host.distro or host.platform or 'unknown'}")]
     installed = session.execute(
@@ -68,15 +70,16 @@ def _explain_item(session: Session, host: Host, advisory: Advisory, row: Affecte
         .join(HostSoftware, HostSoftware.software_id == Software.id)
         .where(
             HostSoftware.host_id == host.id,
-            Software.ecosystem == row.ecosystem,
+            Software.ecosystem.in_(software_ecosystems_for(row.ecosystem)),
             Software.match_name == row.match_name,
         )
         .order_by(Software.name)
     ).all()
     if not installed:
         how = "built from source package" if row.ecosystem in ("deb", "rpm") else "identified as"
+        what = "program" if row.ecosystem == "generic" else f"{row.ecosystem} item"
         return [Explanation(advisory.advisory_id, label, "", fixed, "not installed",
-                            f"no {row.ecosystem} item {how} {row.match_name!r} on this host")]
+                            f"no {what} {how} {row.match_name!r} on this host")]
     out = []
     for name, version in installed:
         verdict = package_verdict(item, version, row.match_name)

@@ -3,33 +3,31 @@
 Refreshing writes only the delta: new findings are opened, vanished ones get
 ``resolved_at``; nothing is deleted, so past weeks can be reported as they
 stood. Running it twice changes nothing.
+
+The delta is computed by the database, set-based: one ``UPDATE ... WHERE NOT
+EXISTS (wanted)`` resolves, one ``INSERT ... SELECT wanted WHERE NOT EXISTS
+(open)`` opens, joining ``software_matches`` to ``host_software`` (hosts
+inherit what their distinct software rows match). Windows builds are
+decided once per distinct build in ``os_findings``. Host and affected-item
+scopes are bound in chunks to stay under parameter limits.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, exists, insert, literal, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
-from server.db.models import Affected, Finding, Host, HostPatch, HostSoftware, Software, SoftwareMatch
-from server.matching.decide import SCHEME_OF_ECOSYSTEM, windows_os_verdict
-from server.matching.engine import item_of
+from server.db.models import Affected, Finding, Host, HostSoftware, Software, SoftwareMatch, UtcDateTime
+from server.inventory.distro import FAMILIES
+from server.matching.decide import SCHEME_OF_ECOSYSTEM
 
-CHUNK = 500
-
-Key = tuple[int, int, int]  # host id, affected id, software id (0 = the OS)
-
-
-@dataclass(frozen=True)
-class Wanted:
-    advisory_pk: int
-    matcher: str
-    matched_on: str
-    installed_version: str
-    fixed_version: str
+CHUNK = 1000
+COLUMNS = ("host_id", "affected_id", "software_id", "advisory_pk", "matcher", "matched_on",
+           "installed_version", "fixed_version", "first_detected")
 
 
 @dataclass(frozen=True)
@@ -43,102 +41,86 @@ def _chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:  # type:
         yield values[start : start + size]
 
 
-def _software_findings(session: Session, host_ids: Sequence[int]) -> dict[Key, Wanted]:
-    rows = session.execute(
-        select(
-            HostSoftware.host_id,
-            Affected.id,
-            Software.id,
-            Affected.advisory_pk,
-            Affected.ecosystem,
-            Software.match_name,
-            Software.version,
-            Affected.fixed_version,
-        )
-        .join(SoftwareMatch, SoftwareMatch.software_id == HostSoftware.software_id)
-        .join(Affected, Affected.id == SoftwareMatch.affected_id)
-        .join(Software, Software.id == HostSoftware.software_id)
-        .join(Host, Host.id == HostSoftware.host_id)
-        # A distro advisory applies only to hosts of that release.
-        .where(HostSoftware.host_id.in_(host_ids), or_(Affected.distro == "", Affected.distro == Host.distro))
-    ).all()
-    return {
-        (host_id, affected_id, sw_id): Wanted(
-            advisory_pk,
-            SCHEME_OF_ECOSYSTEM.get(ecosystem, "generic"),
-            f"{ecosystem} {name}",
-            version,
-            fixed,
-        )
-        for host_id, affected_id, sw_id, advisory_pk, ecosystem, name, version, fixed in rows
-    }
+def distro_applies(affected_distro, host_distro):  # type: ignore[no-untyped-def]
+    """SQL twin of ``server.inventory.distro.applies_to``."""
+    return or_(
+        affected_distro == "",
+        affected_distro == host_distro,
+        *(and_(affected_distro == family, host_distro.in_(members)) for family, members in FAMILIES.items()),
+    )
 
 
-def _os_findings(session: Session, host_ids: Sequence[int]) -> dict[Key, Wanted]:
-    hosts = session.execute(
-        select(Host.id, Host.os_build).where(Host.id.in_(host_ids), Host.platform == "windows")
-    ).all()
-    if not hosts:
-        return {}
-    items = list(session.scalars(select(Affected).where(Affected.ecosystem == "windows-os")))
-    if not items:
-        return {}
-    kbs: dict[int, set[str]] = defaultdict(set)
-    for host_id, kb in session.execute(
-        select(HostPatch.host_id, HostPatch.hotfix_id).where(HostPatch.host_id.in_([h for h, _ in hosts]))
-    ):
-        kbs[host_id].add(kb.upper())
-    wanted: dict[Key, Wanted] = {}
-    for row in items:
-        item = item_of(row)
-        for host_id, build in hosts:
-            verdict = windows_os_verdict(item, build, kbs[host_id])
-            if verdict.affected:
-                fixed = row.fixed_version or ", ".join(row.fixed_kbs or ())
-                wanted[(host_id, row.id, 0)] = Wanted(
-                    row.advisory_pk, verdict.matcher, verdict.matched_on, build, fixed
-                )
-    return wanted
+def _scoped(query, host_column, affected_column, hosts, affected):  # type: ignore[no-untyped-def]
+    if hosts is not None:
+        query = query.where(host_column.in_(hosts))
+    if affected is not None:
+        query = query.where(affected_column.in_(affected))
+    return query
 
 
-def refresh_findings(session: Session, host_ids: Sequence[int] | None, now: dt.datetime) -> Delta:
-    """Bring the open findings of these hosts (all hosts when None) in line with
-    the current matches."""
-    if host_ids is None:
-        host_ids = list(session.scalars(select(Host.id)))
-    opened = resolved = 0
-    for part in _chunks(sorted(set(host_ids))):
-        wanted = _software_findings(session, part)
-        wanted.update(_os_findings(session, part))
-        open_rows = session.execute(
-            select(Finding.id, Finding.host_id, Finding.affected_id, Finding.software_id).where(
-                Finding.host_id.in_(part), Finding.resolved_at.is_(None)
-            )
-        ).all()
-        have = {(h, a, s): fid for fid, h, a, s in open_rows}
-        gone = [fid for key, fid in have.items() if key not in wanted]
-        for ids in _chunks(gone):
-            session.execute(update(Finding).where(Finding.id.in_(ids)).values(resolved_at=now))
-        new = [
-            {
-                "host_id": key[0],
-                "affected_id": key[1],
-                "software_id": key[2],
-                "advisory_pk": w.advisory_pk,
-                "matcher": w.matcher,
-                "matched_on": w.matched_on,
-                "installed_version": w.installed_version,
-                "fixed_version": w.fixed_version,
-                "first_detected": now,
-            }
-            for key, w in wanted.items()
-            if key not in have
-        ]
-        if new:
-            session.execute(insert(Finding), new)
-        opened += len(new)
-        resolved += len(gone)
+def _software_delta(session: Session, hosts: Sequence[int] | None, affected: Sequence[int] | None,
+                    now: dt.datetime) -> Delta:
+    sm, hs = SoftwareMatch, HostSoftware
+    wanted_pair = (
+        select(literal(1))
+        .select_from(sm)
+        .join(hs, hs.software_id == sm.software_id)
+        .join(Host, Host.id == hs.host_id)
+        .join(Affected, Affected.id == sm.affected_id)
+        .where(sm.software_id == Finding.software_id, sm.affected_id == Finding.affected_id,
+               hs.host_id == Finding.host_id, distro_applies(Affected.distro, Host.distro))
+        .exists()
+    )
+    resolve = _scoped(update(Finding), Finding.host_id, Finding.affected_id, hosts, affected).where(
+        Finding.resolved_at.is_(None), Finding.software_id != 0, ~wanted_pair
+    )
+    resolved = session.execute(resolve.values(resolved_at=now)).rowcount or 0
+
+    # NOTE: host_software x software_matches first, materialised: left to
+    # itself (no ANALYZE) SQLite walks all host_software rows and looks up
+    # hosts and software for each before probing software_matches.
+    pairs = _scoped(select(hs.host_id, hs.software_id, sm.affected_id).join(sm, sm.software_id == hs.software_id),
+                    hs.host_id, sm.affected_id, hosts, affected).cte("pairs", nesting=True)
+    if session.get_bind().dialect.name != "sqlite" or sqlite3.sqlite_version_info >= (3, 35):
+        pairs = pairs.prefix_with("MATERIALIZED")
+    open_finding = aliased(Finding)
+    matcher = case(SCHEME_OF_ECOSYSTEM, value=Affected.ecosystem, else_="generic")
+    wanted = (
+        select(pairs.c.host_id, pairs.c.affected_id, pairs.c.software_id, Affected.advisory_pk, matcher,
+               Affected.ecosystem + literal(" ") + Software.match_name, Software.version,
+               Affected.fixed_version, literal(now, UtcDateTime()))
+        .select_from(pairs)
+        .join(Affected, Affected.id == pairs.c.affected_id)
+        .join(Host, Host.id == pairs.c.host_id)
+        .join(Software, Software.id == pairs.c.software_id)
+        .where(distro_applies(Affected.distro, Host.distro))
+        .where(~exists().where(open_finding.host_id == pairs.c.host_id,
+                               open_finding.affected_id == pairs.c.affected_id,
+                               open_finding.software_id == pairs.c.software_id, open_finding.resolved_at.is_(None)))
+    ).subquery()  # keeps the WITH inside the INSERT: sqlite3 counts rows only for statements starting so
+    # Ordered so finding ids (listing tie-breakers) follow host, item, software.
+    ordered = select(*wanted.c).order_by(wanted.c.host_id, wanted.c.affected_id, wanted.c.software_id)
+    opened = session.execute(insert(Finding).from_select(COLUMNS, ordered),
+                             execution_options={"preserve_rowcount": True}).rowcount
     return Delta(opened, resolved)
+
+
+def refresh_findings(session: Session, host_ids: Sequence[int] | None, now: dt.datetime,
+                     affected_ids: Sequence[int] | None = None) -> Delta:
+    """Bring the open findings of these hosts (all hosts when None) in line with
+    the current matches. ``affected_ids`` narrows the refresh to those affected
+    items (a feed import changed only them); None means every item."""
+    from server.matching.os_findings import os_delta  # it builds on this module's helpers
+
+    host_parts: list[Sequence[int] | None] = (
+        [None] if host_ids is None else list(_chunks(sorted(set(host_ids))))
+    )
+    affected_parts: list[Sequence[int] | None] = (
+        [None] if affected_ids is None else list(_chunks(sorted(set(affected_ids))))
+    )
+    deltas = [_software_delta(session, hosts, affected, now) for hosts in host_parts for affected in affected_parts]
+    deltas.append(os_delta(session, host_ids, affected_ids, now))
+    return Delta(sum(d.opened for d in deltas), sum(d.resolved for d in deltas))
 
 
 def retire_affected(session: Session, affected_ids: Sequence[int], now: dt.datetime) -> int:

@@ -56,6 +56,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "revoked": ("Revoked", "Đã thu hồi"),
     "verdict": ("Verdict", "Kết luận"),
     "reason": ("Reason", "Lý do"),
+    "cve": ("CVE", "CVE"),
+    "source": ("From advisory", "Theo khuyến cáo"),
+    "status": ("Status", "Trạng thái"),
+    "kind": ("Kind", "Loại nguồn"),
+    "location": ("Location", "Địa chỉ nguồn"),
+    "last_sync": ("Last sync", "Đồng bộ lần cuối"),
+    "documents": ("Documents", "Số tài liệu"),
+    "advisories": ("Advisories", "Số khuyến cáo"),
+    "last_error": ("Last error", "Lỗi gần nhất"),
 }
 
 PHRASES: dict[str, tuple[str, str]] = {
@@ -69,6 +78,14 @@ PHRASES: dict[str, tuple[str, str]] = {
     "TOTAL": ("TOTAL", "TỔNG"),
     "no_rows": ("(nothing to show)", "(không có dữ liệu)"),
     "gaps_of": ("Open gaps of {host}", "Lỗ hổng chưa vá của máy {host}"),
+    # `warnings show`: how each CVE of a letter became products.
+    "resolved": ("resolved through the feeds", "đã xác định qua nguồn khuyến cáo"),
+    "templated": ("named in the admin's template rows", "có trong các dòng mẫu của quản trị viên"),
+    "unresolved": ("needs an admin's row in the template", "cần quản trị viên bổ sung dòng vào mẫu"),
+    "template": ("admin's template row", "dòng mẫu do quản trị viên nhập"),
+    "warning_deadline": ("Deadline: {deadline}", "Thời hạn xử lý: {deadline}"),
+    "warning_hosts": ("Affected hosts: {hosts}", "Số máy bị ảnh hưởng: {hosts}"),
+    "no_deadline": ("none", "chưa có"),
 }
 
 

@@ -118,10 +118,11 @@ def test_warnings_list_and_show(fleet: str) -> None:
     rows = json.loads(run(fleet, "warnings", "list", "--format", "json")[1])
     assert [(r["number"], r["affected_hosts"]) for r in rows] == [("DSA-5724-1", 1), ("2074/CATTT-NCSC", 0)]
     code, out = run(fleet, "warnings", "show", "2074/CATTT-NCSC", "--format", "json")
-    assert json.loads(out) == [
-        {"item": "10.0.19045", "ecosystem": "windows-os", "distro": "", "fixed": "10.0.19045.3693", "affected_hosts": 0},
-        {"item": "10.0.22621", "ecosystem": "windows-os", "distro": "", "fixed": "KB5032190", "affected_hosts": 0},
-    ]
+    shown = json.loads(out)
+    assert shown["warning"]["templated"] == ["CVE-2023-36033", "CVE-2023-36036", "CVE-2023-36025"]
+    assert [(i["item"], i["ecosystem"], i["fixed"], i["kb"], i["affected_hosts"]) for i in shown["items"]
+            if i["status"] == "template"] == [("10.0.19045", "windows-os", "10.0.19045.3693", "KB5032189", 0),
+                                              ("10.0.22621", "windows-os", "", "KB5032190", 0)]
 
 
 def test_explain_says_why(fleet: str) -> None:

@@ -1,0 +1,73 @@
+"""Which distros each software row is installed on, so distro items are only
+matched where a host can inherit the match.
+
+A distro advisory item (``debian:12``) concerns a software row only if some
+host of that release has it. Without this, every ``debian:12`` fix sorts
+above every ``debian:11`` or Ubuntu version of the same source package and
+``software_matches`` fills with pairs no host can ever inherit, which every
+refresh then joins to all their hosts and throws away.
+
+# NOTE: the matches of a software row are therefore valid for the distros of
+# its hosts at match time. When a report links an existing row to a host of a
+# new distro, :func:`new_to_distro` finds it and the caller re-matches it.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session, aliased
+
+from server.db.models import Host, HostSoftware
+from server.inventory.distro import applies_to
+
+CHUNK = 500
+
+
+def distros_of(session: Session, software_ids: Sequence[int] | None) -> dict[int, frozenset[str]]:
+    """software id -> distros of the hosts that have it (all rows when None)."""
+    found: dict[int, set[str]] = defaultdict(set)
+    if software_ids is None:
+        # One index range per distro (host_software's key starts with host_id).
+        # Hosts without a distro (Windows, macOS) never meet a distro item.
+        for distro in session.scalars(select(Host.distro).where(Host.distro != "").distinct()):
+            query = (select(HostSoftware.software_id).join(Host, Host.id == HostSoftware.host_id)
+                     .where(Host.distro == distro).distinct())
+            for sw_id in session.scalars(query):
+                found[sw_id].add(distro)
+    else:
+        ids = sorted(set(software_ids))
+        for start in range(0, len(ids), CHUNK):
+            query = (select(HostSoftware.software_id, Host.distro).join(Host, Host.id == HostSoftware.host_id)
+                     .where(HostSoftware.software_id.in_(ids[start : start + CHUNK])).distinct())
+            for sw_id, distro in session.execute(query):
+                found[sw_id].add(distro)
+    interned: dict[frozenset[str], frozenset[str]] = {}
+    return {sw_id: interned.setdefault(frozenset(d), frozenset(d)) for sw_id, d in found.items()}
+
+
+def applies(item_distro: str, distros: Iterable[str]) -> bool:
+    """Whether an item for ``item_distro`` ("" = any) concerns any of these distros."""
+    return not item_distro or any(applies_to(item_distro, distro) for distro in distros)
+
+
+def new_to_distro(session: Session, host_ids: Sequence[int]) -> list[int]:
+    """Software of these hosts that no other host of the same distro has: its
+    matches may predate this distro."""
+    other, other_host = aliased(HostSoftware), aliased(Host)
+    ids: set[int] = set()
+    for start in range(0, len(host_ids), CHUNK):
+        part = host_ids[start : start + CHUNK]
+        shared = (
+            select(other.host_id)
+            .join(other_host, other_host.id == other.host_id)
+            .where(and_(other.software_id == HostSoftware.software_id, other.host_id != HostSoftware.host_id,
+                        other_host.distro == Host.distro))
+            .exists()
+        )
+        ids.update(session.scalars(
+            select(HostSoftware.software_id).join(Host, Host.id == HostSoftware.host_id)
+            .where(HostSoftware.host_id.in_(part), Host.distro != "", ~shared)
+        ))
+    return sorted(ids)

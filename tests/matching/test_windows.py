@@ -1,0 +1,77 @@
+"""Windows builds (supersedence, KBs, unknown UBR) and Windows programs
+identified through the product rules, on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from server.db.models import Finding, Software
+from server.feeds.interface import AffectedItem
+from server.matching.unidentified import unidentified
+from tests.matching.helpers import advisory, findings, pkg, publish, report, windows
+
+APRIL = AffectedItem("windows-os", "10.0.19045", "vers:windows/<10.0.19045.4291", "10.0.19045.4291",
+                     fixed_kbs=("KB5036892",), vendor="microsoft")
+
+
+def test_cumulative_updates_supersede_and_kbs_decide_without_ubr(sessions) -> None:  # type: ignore[no-untyped-def]
+    with sessions.begin() as session:
+        report(session, windows("june", "10.0.19045.4529", kbs=("KB5039211",)))  # a later CU
+        report(session, windows("march", "10.0.19045.4170", kbs=("KB5035845",)))
+        report(session, windows("stale-build", "10.0.19045.4170", kbs=("KB5036892",)))  # KB installed
+        report(session, windows("no-ubr-patched", "10.0.19045", kbs=("KB5036892",)))
+        report(session, windows("no-ubr", "10.0.19045", kbs=("KB5035845",)))
+        report(session, windows("win11", "10.0.22631.3447"))  # another family
+        publish(session, advisory("CVE-2024-26234", APRIL, source="msrc"))
+    with sessions() as session:
+        assert findings(session) == {("march", "CVE-2024-26234", "OS"), ("no-ubr", "CVE-2024-26234", "OS")}
+        matchers = dict(session.execute(select(Finding.installed_version, Finding.matcher)).all())
+    assert matchers == {"10.0.19045.4170": "windows-os", "10.0.19045": "windows-kb"}
+
+
+def test_programs_match_advisories_through_their_cpe(sessions) -> None:  # type: ignore[no-untyped-def]
+    programs = [pkg("7-Zip 23.01 (x64)", "23.01", "windows-program"),
+                pkg("Mozilla Firefox (x64 en-US)", "124.0.2", "windows-program"),
+                pkg("Mozilla Firefox ESR (x64 en-US)", "115.9.1", "windows-program")]
+    with sessions.begin() as session:
+        report(session, windows("pc", "10.0.19045.4529", programs=programs))
+        publish(session,
+                advisory("CVE-2024-11477", AffectedItem("generic", "7-zip", "vers:generic/<24.07", "24.07",
+                                                        vendor="7-zip", cpe="cpe:2.3:a:7-zip:7-zip:*:*:*:*:*:*:*:*"),
+                         source="nvd"),
+                advisory("CVE-2024-3852", AffectedItem("generic", "firefox", "vers:generic/<125.0", "125.0",
+                                                       vendor="mozilla",
+                                                       cpe="cpe:2.3:a:mozilla:firefox:*:*:*:*:*:*:*:*"),
+                         source="nvd"))
+    with sessions() as session:
+        names = dict(session.execute(select(Software.name, Software.match_name)).all())
+        assert findings(session) == {("pc", "CVE-2024-11477", "7-Zip 23.01 (x64)"),
+                                     ("pc", "CVE-2024-3852", "Mozilla Firefox (x64 en-US)")}
+    assert names == {"7-Zip 23.01 (x64)": "7-zip:7-zip", "Mozilla Firefox (x64 en-US)": "mozilla:firefox",
+                     "Mozilla Firefox ESR (x64 en-US)": "mozilla:firefox_esr"}
+
+
+def test_letters_naming_a_program_reach_the_same_identity(sessions) -> None:  # type: ignore[no-untyped-def]
+    with sessions.begin() as session:
+        report(session, windows("pc", "10.0.19045.4529", programs=[pkg("Google Chrome", "124.0.6367.61",
+                                                                       "windows-program")]))
+        # A national letter row: display name and vendor, no CPE.
+        publish(session, advisory("1501/CATTT", AffectedItem("windows-program", "Google Chrome", vendor="Google",
+                                                             fixed_version="124.0.6367.201"), source="warning"))
+    with sessions() as session:
+        assert findings(session) == {("pc", "1501/CATTT", "Google Chrome")}
+
+
+def test_an_unidentified_program_is_listed_with_its_reason(sessions) -> None:  # type: ignore[no-untyped-def]
+    programs = [pkg("Contoso Quản lý Văn bản 2.1", "2.1", "windows-program"), pkg("UniKey 4.6 RC2", "4.6", "windows-program"),
+                pkg("EVKey", "5.2", "windows-program"), pkg("Zalo", "24.4.1", "windows-program")]
+    with sessions.begin() as session:
+        report(session, windows("a", "10.0.19045.4529", programs=programs))
+        report(session, windows("b", "10.0.19045.4529", programs=programs[:1]))
+    with sessions() as session:
+        rows = [row.as_row() for row in unidentified(session)]
+        keys = dict(session.execute(select(Software.name, Software.match_name)).all())
+    assert rows == [{"name": "Contoso Quản lý Văn bản 2.1", "version": "2.1", "ecosystem": "windows-program",
+                     "match_name": "contoso quản lý văn bản", "hosts": 2,
+                     "reason": "no product rule matches 'contoso quan ly van ban'"}]
+    # Vietnamese-market software without CPEs is identified all the same.
+    assert keys["UniKey 4.6 RC2"] == "unikey:unikey" and keys["EVKey"] == "evkey:evkey" and keys["Zalo"] == "vng:zalo"
