@@ -104,12 +104,44 @@ def build_family(build: str) -> str:
     return ".".join(build.split(".")[:3])
 
 
-def windows_os_verdict(item: Item, os_build: str, installed_kbs: Collection[str]) -> Verdict:
+# Architecture words as osquery (os_version.arch: "64-bit", "ARM 64-bit
+# Processor", "32-bit", "x86_64") and MSRC product labels ("...-x64") spell them.
+_ARCH_WORDS = (("arm", "arm64"), ("aarch64", "arm64"), ("x86_64", "x64"), ("amd64", "x64"), ("x64", "x64"),
+               ("64", "x64"), ("32", "x86"), ("x86", "x86"), ("i686", "x86"), ("i386", "x86"))
+
+
+def arch_class(text: str) -> str:
+    """``x64``, ``x86``, ``arm64`` or "" (unknown) for an architecture as any
+    source writes it."""
+    lowered = text.casefold()
+    return next((arch for word, arch in _ARCH_WORDS if word in lowered), "")
+
+
+def item_arch(label: str) -> str:
+    """The architecture a ``windows-os`` item's label names in its last part
+    (``windows-10-22h2-x64``), or "" when it names none (Server editions)."""
+    last = label.rsplit("-", 1)[-1] if "-" in label else ""
+    return last if last in ("x64", "x86", "arm64") else ""
+
+
+def arch_applies(item_label: str, host_arch: str) -> bool:
+    """An update for x64 never applies to an ARM64 or 32-bit host of the same
+    build family. Unknown on either side: it applies (never miss a fix)."""
+    wanted, have = item_arch(item_label), arch_class(host_arch)
+    return not wanted or not have or wanted == have
+
+
+def windows_os_verdict(
+    item: Item, os_build: str, installed_kbs: Collection[str], host_arch: str = "", item_label: str = ""
+) -> Verdict:
     """A Windows host's build (with UBR) against one update. Cumulative updates
     make supersedence automatic: any later build of the family is fixed."""
     matched_on = f"build family {item.product}"
     if not os_build or build_family(os_build) != item.product:
         return Verdict(False, "windows-os", matched_on, f"host build {os_build or '?'} is not in family {item.product}")
+    if not arch_applies(item_label, host_arch):
+        return Verdict(False, "windows-os", matched_on,
+                       f"update for {item_arch(item_label)}; host is {arch_class(host_arch)} ({host_arch})")
     kbs = [kb for kb in item.fixed_kbs if kb.upper() in installed_kbs]
     if kbs:
         return Verdict(False, "windows-os", matched_on, f"{', '.join(kbs)} installed")

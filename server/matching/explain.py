@@ -60,7 +60,7 @@ def _explain_item(session: Session, host: Host, advisory: Advisory, row: Affecte
             return [Explanation(advisory.advisory_id, label, "", fixed, "not applicable",
                                 f"Windows build family {row.product}; this host runs {host.platform or 'unknown'}")]
         kbs = set(session.scalars(select(HostPatch.hotfix_id).where(HostPatch.host_id == host.id)))
-        verdict = windows_os_verdict(item, host.os_build, {kb.upper() for kb in kbs})
+        verdict = windows_os_verdict(item, host.os_build, {kb.upper() for kb in kbs}, host.os_arch, row.distro)
         return [Explanation(advisory.advisory_id, label, host.os_build, fixed, _word(verdict), verdict.reason)]
     if not applies_to(row.distro, host.distro):
         return [Explanation(advisory.advisory_id, label, "", fixed, "not applicable",

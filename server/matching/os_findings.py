@@ -19,7 +19,7 @@ from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, ex
 from sqlalchemy.orm import Session, aliased
 
 from server.db.models import Affected, Finding, Host, HostPatch, UtcDateTime
-from server.matching.decide import Item, build_family
+from server.matching.decide import Item, arch_applies, build_family
 from server.matching.engine import item_of
 from server.matching.findings import COLUMNS, Delta, _chunks, _scoped
 from server.matching.keys import KeyCache
@@ -44,7 +44,8 @@ def build_matcher(item: Item, compiled: Compiled | None, build: str, keys: KeyCa
 
 def _tables() -> tuple[Table, Table]:
     metadata = MetaData()
-    wanted = Table("tmp_os_wanted", metadata, Column("build", String(128)), Column("affected_id", Integer),
+    wanted = Table("tmp_os_wanted", metadata, Column("build", String(128)), Column("arch", String(64)),
+                   Column("affected_id", Integer),
                    Column("advisory_pk", Integer), Column("matcher", String(32)), Column("matched_on", Text),
                    Column("fixed_version", String(255)), Index("tmp_ix_os_wanted", "build", "affected_id"),
                    prefixes=["TEMPORARY"])
@@ -53,20 +54,23 @@ def _tables() -> tuple[Table, Table]:
     return wanted, kbs
 
 
-def _decide(items: Sequence[Any], builds: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    by_family: dict[str, list[str]] = defaultdict(list)
-    for build in builds:
-        by_family[build_family(build)].append(build)
+def _decide(items: Sequence[Any], builds: set[tuple[str, str]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Decide each distinct (build, architecture) of the fleet against each item."""
+    by_family: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for build, arch in builds:
+        by_family[build_family(build)].append((build, arch))
     keys, rows, kbs = KeyCache(), [], []
     for row in items:
         item = item_of(row)
         kbs.extend({"affected_id": row.id, "kb": kb.upper()} for kb in dict.fromkeys(item.fixed_kbs))
         compiled = compile_item(row.ecosystem, row.vers_range, row.fixed_version, keys)
         fixed = row.fixed_version or ", ".join(item.fixed_kbs)
-        for build in by_family.get(row.product, ()):
+        for build, arch in by_family.get(row.product, ()):
+            if not arch_applies(row.distro, arch):
+                continue
             matcher = build_matcher(item, compiled, build, keys)
             if matcher:
-                rows.append({"build": build, "affected_id": row.id, "advisory_pk": row.advisory_pk,
+                rows.append({"build": build, "arch": arch, "affected_id": row.id, "advisory_pk": row.advisory_pk,
                              "matcher": matcher, "matched_on": f"build family {row.product}", "fixed_version": fixed})
     return rows, kbs
 
@@ -77,12 +81,12 @@ def os_delta(session: Session, host_ids: Sequence[int] | None, affected_ids: Seq
     ``windows-os`` items (None: all)."""
     host_parts = [None] if host_ids is None else list(_chunks(sorted(set(host_ids))))
     affected_parts = [None] if affected_ids is None else list(_chunks(sorted(set(affected_ids))))
-    builds: set[str] = set()
+    builds: set[tuple[str, str]] = set()
     for hosts in host_parts:
-        query = select(Host.os_build).where(Host.platform == "windows").distinct()
-        builds.update(session.scalars(query if hosts is None else query.where(Host.id.in_(hosts))))
+        query = select(Host.os_build, Host.os_arch).where(Host.platform == "windows").distinct()
+        builds.update(tuple(row) for row in session.execute(query if hosts is None else query.where(Host.id.in_(hosts))))
     items: list[Any] = []
-    families = sorted({build_family(build) for build in builds})
+    families = sorted({build_family(build) for build, _ in builds})
     for affected in affected_parts if builds else ():
         query = select(*_ITEM_COLUMNS).where(Affected.ecosystem == "windows-os", Affected.product.in_(families))
         items.extend(session.execute(query if affected is None else query.where(Affected.id.in_(affected))))
@@ -123,7 +127,7 @@ def _delta(session: Session, wanted: Table, kbs: Table, hosts: Sequence[int] | N
                 .where(kbs.c.affected_id == affected_id, HostPatch.host_id == host_id).exists())
 
     still_wanted = (
-        select(literal(1)).select_from(Host).join(wanted, wanted.c.build == Host.os_build)
+        select(literal(1)).select_from(Host).join(wanted, (wanted.c.build == Host.os_build) & (wanted.c.arch == Host.os_arch))
         .where(Host.id == Finding.host_id, Host.platform == "windows", wanted.c.affected_id == Finding.affected_id,
                ~kb_installed(Finding.affected_id, Finding.host_id))
         .exists()
@@ -136,7 +140,7 @@ def _delta(session: Session, wanted: Table, kbs: Table, hosts: Sequence[int] | N
     new = (
         select(Host.id, wanted.c.affected_id, literal(0), wanted.c.advisory_pk, wanted.c.matcher,
                wanted.c.matched_on, Host.os_build, wanted.c.fixed_version, literal(now, UtcDateTime()))
-        .select_from(Host).join(wanted, wanted.c.build == Host.os_build)
+        .select_from(Host).join(wanted, (wanted.c.build == Host.os_build) & (wanted.c.arch == Host.os_arch))
         .where(Host.platform == "windows", ~kb_installed(wanted.c.affected_id, Host.id))
         .where(~exists().where(open_finding.host_id == Host.id, open_finding.affected_id == wanted.c.affected_id,
                                open_finding.software_id == 0, open_finding.resolved_at.is_(None)))

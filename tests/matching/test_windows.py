@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from server.db.models import Finding, Software
+from server.db.models import Affected, Finding, Software
 from server.feeds.interface import AffectedItem
 from server.matching.unidentified import unidentified
 from tests.matching.helpers import advisory, findings, pkg, publish, report, windows
@@ -75,3 +75,31 @@ def test_an_unidentified_program_is_listed_with_its_reason(sessions) -> None:  #
                      "reason": "no product rule matches 'contoso quan ly van ban'"}]
     # Vietnamese-market software without CPEs is identified all the same.
     assert keys["UniKey 4.6 RC2"] == "unikey:unikey" and keys["EVKey"] == "evkey:evkey" and keys["Zalo"] == "vng:zalo"
+
+
+def _windows_on(uuid: str, arch: str):  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    base = windows(uuid, "10.0.19045.4170")
+    return dataclasses.replace(base, os=dataclasses.replace(base.os, arch=arch))
+
+
+def test_an_update_for_one_architecture_is_one_finding_on_hosts_of_that_architecture(sessions) -> None:  # type: ignore[no-untyped-def]
+    # MSRC lists one update per architecture of the same build family.
+    items = [AffectedItem("windows-os", "10.0.19045", "vers:windows/<10.0.19045.4529", "10.0.19045.4529",
+                          fixed_kbs=("KB5039211",), vendor="microsoft", distro=f"windows-10-22h2-{arch}")
+             for arch in ("x64", "x86", "arm64")]
+    with sessions.begin() as session:
+        hosts = {arch: report(session, _windows_on(f"pc-{arch}", arch))
+                 for arch in ("64-bit", "32-bit", "ARM 64-bit Processor", "")}
+        publish(session, advisory("CVE-2024-30080", *items, source="msrc"))
+    with sessions() as session:
+        labels = dict(session.execute(
+            select(Finding.host_id, Affected.distro).join(Affected, Affected.id == Finding.affected_id)
+        ).all())
+        counts = {arch: len(findings(session, host)) for arch, host in hosts.items()}
+        assert labels[hosts["64-bit"].id] == "windows-10-22h2-x64"
+        assert labels[hosts["32-bit"].id] == "windows-10-22h2-x86"
+        assert labels[hosts["ARM 64-bit Processor"].id] == "windows-10-22h2-arm64"
+    # Each host is flagged for the update; one that reports no architecture is not spared.
+    assert counts == {"64-bit": 1, "32-bit": 1, "ARM 64-bit Processor": 1, "": 1}
