@@ -127,6 +127,14 @@ def software(session: Session, host: str | None = None, name: str | None = None)
     ]
 
 
+def _upgrade_to(finding: Finding, item: Affected | None) -> str:
+    """What to upgrade to: for a gap still open, the advisory's current fix (a
+    later revision may name a newer one); for a closed one, as it stood."""
+    if finding.resolved_at is None and item is not None and (item.fixed_version or item.fixed_kbs):
+        return item.fixed_version or ", ".join(item.fixed_kbs)
+    return finding.fixed_version
+
+
 def gaps(
     session: Session,
     as_of: dt.datetime,
@@ -137,7 +145,7 @@ def gaps(
 ) -> list[Row]:
     """Open findings at ``as_of``: which host misses which fix."""
     query = (
-        select(Finding, Host.hostname, Unit.name, Advisory, Software.name, Affected.product)
+        select(Finding, Host.hostname, Unit.name, Advisory, Software.name, Affected)
         .join(Host, Host.id == Finding.host_id)
         .join(Unit, Unit.id == Host.unit_id)
         .join(Advisory, Advisory.id == Finding.advisory_pk)
@@ -159,7 +167,7 @@ def gaps(
     if overdue:
         query = query.where(Advisory.deadline.is_not(None), Advisory.deadline < as_of.date())
     rows = []
-    for finding, hostname, unit_name, advisory, software_name, product in session.execute(query):
+    for finding, hostname, unit_name, advisory, software_name, item in session.execute(query):
         rows.append(
             {
                 "host": hostname,
@@ -167,9 +175,9 @@ def gaps(
                 "advisory": advisory.advisory_id,
                 "severity": advisory.severity,
                 "cves": ", ".join(advisory.cves[:3]) + (" …" if len(advisory.cves) > 3 else ""),
-                "item": software_name or f"Windows {product}",
+                "item": software_name or f"Windows {item.product if item else '?'}",
                 "installed": finding.installed_version,
-                "fixed": finding.fixed_version,
+                "fixed": _upgrade_to(finding, item),
                 "deadline": advisory.deadline,
                 "overdue": bool(advisory.deadline and advisory.deadline < as_of.date()),
                 "first_detected": finding.first_detected,

@@ -99,3 +99,17 @@ def test_known_software_on_a_new_release_is_matched_for_it(sessions) -> None:  #
         assert findings(session) == set()
         report(session, linux("bullseye", "debian", 11, same), now=LATER)
         assert findings(session) == {("bullseye", "DLA-1", "tzdata")}
+
+
+def test_an_open_gap_shows_the_fix_of_the_latest_revision(sessions) -> None:  # type: ignore[no-untyped-def]
+    from server import queries
+
+    first = AffectedItem("deb", "openssl", fixed_version="3.0.13-1~deb12u1", distro="debian:12")
+    later = AffectedItem("deb", "openssl", fixed_version="3.0.14-1~deb12u1", distro="debian:12")
+    with sessions.begin() as session:
+        report(session, linux("srv", "debian", 12, [pkg("libssl3", "3.0.11-1~deb12u2", source="openssl")]))
+        publish(session, advisory("DSA-X", first, revision="1"))
+        publish(session, advisory("DSA-X", later, revision="2"), now=NOW + dt.timedelta(hours=1))
+    with sessions() as session:
+        (gap,) = queries.gaps(session, NOW + dt.timedelta(days=1))
+    assert (gap["installed"], gap["fixed"]) == ("3.0.11-1~deb12u2", "3.0.14-1~deb12u1")
