@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 from importlib import resources
@@ -49,8 +50,10 @@ def demo(click_ctx: click.Context, demo_dir: Path | None, source: str) -> None:
     demo_dir = demo_dir or default_data_dir() / "demo"
     demo_dir.mkdir(parents=True, exist_ok=True)
     database = demo_dir / "demo.sqlite3"
+    # A fresh demo each run: database and the collector's enrollment with it.
     for stale in demo_dir.glob("demo.sqlite3*"):
         stale.unlink()
+    shutil.rmtree(demo_dir / "collector", ignore_errors=True)
     ctx = Context(database_url=f"sqlite:///{database}", lang=click_ctx.obj.lang)
     _step(f"demo database: {database}")
 
