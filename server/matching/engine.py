@@ -11,6 +11,10 @@ is sorted by version key, so an item finds its versions by bisection instead
 of comparing each one: the cost follows the number of matches, not the
 number of (software, item) pairs. The answers are those of
 ``decide.package_verdict``; ``tests/bench`` checks them against it.
+
+Items naming a release are only paired with rows some host of that release
+has (``evidence``): a Debian 12 fix sorts above every Debian 11 version of
+the package, and such pairs would only be joined to hosts and thrown away.
 """
 from __future__ import annotations
 
@@ -24,18 +28,13 @@ from sqlalchemy.orm import Session
 from server.db.models import Affected, Software, SoftwareMatch
 from server.matching.decide import Item, item_stream, stream_mismatch
 from server.matching.evidence import applies, distros_of, new_to_distro
-from server.inventory.distro import FAMILIES
-from server.matching.identity import affected_ecosystems_for, software_ecosystems_for
+from server.matching.identity import software_ecosystems_for
 from server.matching.keys import KeyCache
-from server.matching.ranges import compile_item
+from server.matching.lookup import ITEM_COLUMNS, OS_ECOSYSTEMS, SOFTWARE_COLUMNS, by_identity, items_of
+from server.matching.ranges import Compiled, compile_item
 
 CHUNK = 500
-OS_ECOSYSTEMS = frozenset({"windows-os"})
 Identity = tuple[str, str]  # (ecosystem, match name)
-# No fixed_kbs: package decisions never read them (Windows builds: os_findings).
-_ITEM_COLUMNS = (Affected.id, Affected.ecosystem, Affected.match_name, Affected.product, Affected.distro,
-                 Affected.vers_range, Affected.fixed_version, Affected.needs_review)
-_SOFTWARE_COLUMNS = (Software.id, Software.ecosystem, Software.match_name, Software.version)
 
 
 def _chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:  # type: ignore[type-arg]
@@ -57,7 +56,8 @@ def item_of(row: Any) -> Item:
 
 
 class _Groups:
-    """Software of each identity, sorted by version key once per scheme."""
+    """Software of each identity, sorted by version key once per scheme and
+    per item distro (only rows some host of that release has)."""
 
     def __init__(self, software: Iterable[Any], distros: dict[int, frozenset[str]]) -> None:
         self.rows: dict[Identity, list[tuple[int, str]]] = defaultdict(list)
@@ -65,19 +65,29 @@ class _Groups:
             self.rows[(ecosystem, name)].append((sw_id, version))
         self.distros = distros  # software id -> distros of its hosts (see evidence)
         self.keys = KeyCache()
-        self._sorted: dict[tuple[Identity, str], tuple[list[Any], list[int], list[str]]] = {}
+        self._sorted: dict[tuple[Identity, str, str], tuple[list[Any], list[int], list[str]]] = {}
+        self._allowed: dict[frozenset[str], dict[str, bool]] = {}
 
-    def sorted(self, identity: Identity, scheme: str) -> tuple[list[Any], list[int], list[str]]:
-        found = self._sorted.get((identity, scheme))
+    def _on(self, sw_id: int, item_distro: str) -> bool:
+        distros = self.distros.get(sw_id, frozenset())
+        verdicts = self._allowed.setdefault(distros, {})
+        if item_distro not in verdicts:
+            verdicts[item_distro] = applies(item_distro, distros)
+        return verdicts[item_distro]
+
+    def sorted(self, identity: Identity, scheme: str, distro: str) -> tuple[list[Any], list[int], list[str]]:
+        found = self._sorted.get((identity, scheme, distro))
         if found is None:
             keyed = []
             for sw_id, version in self.rows.get(identity, ()):
+                if distro and not self._on(sw_id, distro):
+                    continue  # no host of that release has it
                 key = self.keys.key(scheme, version)
                 if key is not None:  # unparsable: never guessed into a finding
                     keyed.append((key, sw_id, version))
             keyed.sort(key=lambda entry: entry[0])
             found = ([k for k, _, _ in keyed], [i for _, i, _ in keyed], [v for _, _, v in keyed])
-            self._sorted[(identity, scheme)] = found
+            self._sorted[(identity, scheme, distro)] = found
         return found
 
     def forget(self) -> None:
@@ -88,45 +98,22 @@ class _Groups:
 
 def _evaluate(groups: _Groups, items: Iterable[Any]) -> Iterator[tuple[int, int]]:
     """(software id, affected id) for every software version inside an item's range."""
+    compiled_ranges: dict[tuple[str, str, str], Compiled | None] = {}
     for row in items:
-        compiled = compile_item(row.ecosystem, row.vers_range, row.fixed_version, groups.keys)
+        shape = (row.ecosystem, row.vers_range, row.fixed_version)
+        if shape not in compiled_ranges:  # the same fix is often given for several releases
+            compiled_ranges[shape] = compile_item(*shape, groups.keys)
+        compiled = compiled_ranges[shape]
         if compiled is None:
             continue
-        item = item_of(row)
-        stream = item_stream(item)
+        item = item_of(row) if row.ecosystem == "rpm" and not row.distro else None
+        stream = item_stream(item) if item is not None else ""
         for ecosystem in software_ecosystems_for(row.ecosystem):
-            keys, ids, versions = groups.sorted((ecosystem, row.match_name), compiled.scheme)
+            keys, ids, versions = groups.sorted((ecosystem, row.match_name), compiled.scheme, row.distro)
             for index in compiled.select(keys):
-                if row.distro and not applies(row.distro, groups.distros.get(ids[index], ())):
-                    continue  # no host of that release has it
-                if stream and stream_mismatch(item, versions[index], stream):
+                if stream and stream_mismatch(item, versions[index], stream):  # type: ignore[arg-type]
                     continue
                 yield ids[index], row.id
-
-
-def _by_identity(session: Session, model: Any, columns: Sequence[Any], identities: Iterable[Identity],
-                 *where: Any) -> list[Any]:
-    """Rows of these (ecosystem, match name) identities.
-
-    # NOTE: one ``ecosystem = ? AND match_name IN (...)`` per ecosystem: SQLite
-    # plans a row-value ``(a, b) IN ((?, ?), ...)`` as a full table scan."""
-    names: dict[str, set[str]] = defaultdict(set)
-    for ecosystem, name in identities:
-        names[ecosystem].add(name)
-    rows: list[Any] = []
-    for ecosystem in sorted(names):
-        for part in _chunks(sorted(names[ecosystem])):
-            rows.extend(session.execute(
-                select(*columns).where(model.ecosystem == ecosystem, model.match_name.in_(part), *where)))
-    return rows
-
-
-def _items_of(session: Session, identities: Iterable[Identity], distros: Iterable[str]) -> list[Any]:
-    """Items of these identities for any of these host distros (or none)."""
-    wanted = {(eco, name) for identity_eco, name in identities for eco in affected_ecosystems_for(identity_eco)}
-    releases = sorted({"", *distros, *(f for d in distros for f, members in FAMILIES.items() if d in members)})
-    rows = _by_identity(session, Affected, _ITEM_COLUMNS, wanted, Affected.distro.in_(releases))
-    return [row for row in rows if row.ecosystem not in OS_ECOSYSTEMS]
 
 
 def _insert(session: Session, pairs: Iterable[tuple[int, int]]) -> int:
@@ -141,10 +128,10 @@ def match_software(session: Session, software_ids: Sequence[int]) -> int:
     count = 0
     for part in _chunks(sorted(set(software_ids)), 5_000):
         software = [tuple(r) for ids in _chunks(part) for r in
-                    session.execute(select(*_SOFTWARE_COLUMNS).where(Software.id.in_(ids)))]
+                    session.execute(select(*SOFTWARE_COLUMNS).where(Software.id.in_(ids)))]
         distros = distros_of(session, part)
         groups = _Groups(software, distros)
-        items = _items_of(session, groups.rows, {d for found in distros.values() for d in found})
+        items = items_of(session, groups.rows, {d for found in distros.values() for d in found})
         for ids in _chunks(part):
             session.execute(delete(SoftwareMatch).where(SoftwareMatch.software_id.in_(ids)))
         count += _insert(session, _evaluate(groups, sorted(items, key=lambda r: r.match_name)))
@@ -163,12 +150,12 @@ def match_affected(session: Session, affected_ids: Sequence[int]) -> set[int]:
     Returns the software ids whose matches may have changed."""
     touched: set[int] = set()
     for part in _chunks(sorted(set(affected_ids))):
-        items = [row for row in session.execute(select(*_ITEM_COLUMNS).where(Affected.id.in_(part)))
+        items = [row for row in session.execute(select(*ITEM_COLUMNS).where(Affected.id.in_(part)))
                  if row.ecosystem not in OS_ECOSYSTEMS]
         touched.update(session.scalars(select(SoftwareMatch.software_id).where(SoftwareMatch.affected_id.in_(part))))
         session.execute(delete(SoftwareMatch).where(SoftwareMatch.affected_id.in_(part)))
         identities = sorted({(eco, row.match_name) for row in items for eco in software_ecosystems_for(row.ecosystem)})
-        software = [tuple(r) for r in _by_identity(session, Software, _SOFTWARE_COLUMNS, identities)]
+        software = [tuple(r) for r in by_identity(session, Software, SOFTWARE_COLUMNS, identities)]
         groups = _Groups(software, distros_of(session, [sw_id for sw_id, *_ in software]))
         hits = list(_evaluate(groups, items))
         _insert(session, hits)
@@ -183,12 +170,12 @@ def match_all(session: Session) -> int:
 
     reidentify(session)
     session.execute(delete(SoftwareMatch))
-    groups = _Groups((tuple(r) for r in session.execute(select(*_SOFTWARE_COLUMNS))), distros_of(session, None))
+    groups = _Groups((tuple(r) for r in session.execute(select(*SOFTWARE_COLUMNS))), distros_of(session, None))
     identities = sorted((eco, name) for eco, name in session.execute(
         select(Affected.ecosystem, Affected.match_name).where(Affected.ecosystem.not_in(OS_ECOSYSTEMS)).distinct()))
     count = 0
     for part in _chunks(identities, 2_000):
-        items = _by_identity(session, Affected, _ITEM_COLUMNS, part)
+        items = by_identity(session, Affected, ITEM_COLUMNS, part)
         count += _insert(session, _evaluate(groups, sorted(items, key=lambda r: r.match_name)))
         groups.forget()
     return count

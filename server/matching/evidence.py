@@ -59,15 +59,19 @@ def new_to_distro(session: Session, host_ids: Sequence[int]) -> list[int]:
     ids: set[int] = set()
     for start in range(0, len(host_ids), CHUNK):
         part = host_ids[start : start + CHUNK]
-        shared = (
+        # NOTE: a scalar subquery with LIMIT 1, not NOT EXISTS: PostgreSQL
+        # turns NOT EXISTS into a hash anti-join over all of host_software;
+        # this form probes the software_id index and stops at the first host.
+        another = (
             select(other.host_id)
             .join(other_host, other_host.id == other.host_id)
             .where(and_(other.software_id == HostSoftware.software_id, other.host_id != HostSoftware.host_id,
                         other_host.distro == Host.distro))
-            .exists()
+            .limit(1)
+            .scalar_subquery()
         )
         ids.update(session.scalars(
             select(HostSoftware.software_id).join(Host, Host.id == HostSoftware.host_id)
-            .where(HostSoftware.host_id.in_(part), Host.distro != "", ~shared)
+            .where(HostSoftware.host_id.in_(part), Host.distro != "", another.is_(None))
         ))
     return sorted(ids)

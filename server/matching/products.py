@@ -143,7 +143,9 @@ def env_paths() -> tuple[str, ...]:
 
 
 def default_rules() -> ProductRules:
-    """The rules in force: packaged plus ``PATCHGAP_PRODUCT_RULES`` (cached)."""
+    """The rules in force: packaged plus ``PATCHGAP_PRODUCT_RULES``. Read once
+    per process and list of paths; after editing a file, restart and run
+    ``engine.match_all`` so stored identities follow."""
     return _cached(env_paths())
 
 

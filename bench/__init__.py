@@ -1,0 +1,1 @@
+"""Benchmarks of patchgap (not tests): ``python -m bench.matching --help``."""

@@ -1,0 +1,65 @@
+"""The naive baseline: host by host, package by package.
+
+For each host, for each of its packages, look up the affected items of that
+package's identity (one query each, already narrowed to the host's release)
+and compare versions with ``decide.package_verdict``; Windows hosts also
+check every Windows-build item with ``decide.windows_os_verdict``. No
+caching, no sharing between hosts: what a first implementation does. It
+gives the same findings (the smoke test checks that), only slower.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.db.models import Affected, Host, HostPatch, HostSoftware, Software
+from server.inventory.distro import FAMILIES
+from server.matching.decide import package_verdict, windows_os_verdict
+from server.matching.engine import item_of
+from server.matching.identity import affected_ecosystems_for
+
+Key = tuple[int, int, int]  # host, affected item, software (0 = the OS)
+
+
+def _releases(distro: str) -> list[str]:
+    return ["", distro, *(family for family, members in FAMILIES.items() if distro in members)]
+
+
+def naive_host(session: Session, host_id: int, only: Sequence[int] | None = None) -> set[Key]:
+    """The findings one host should have (``only``: just these affected items)."""
+    host = session.get(Host, host_id)
+    assert host is not None
+    found: set[Key] = set()
+    software = session.execute(
+        select(Software.id, Software.ecosystem, Software.match_name, Software.version)
+        .join(HostSoftware, HostSoftware.software_id == Software.id).where(HostSoftware.host_id == host_id)
+    ).all()
+    for sw_id, ecosystem, name, version in software:
+        query = select(Affected).where(Affected.ecosystem.in_(affected_ecosystems_for(ecosystem)),
+                                       Affected.match_name == name, Affected.distro.in_(_releases(host.distro)))
+        if only is not None:
+            query = query.where(Affected.id.in_(only))
+        for row in session.scalars(query):
+            if package_verdict(item_of(row), version, name).affected:
+                found.add((host_id, row.id, sw_id))
+    if host.platform == "windows":
+        kbs = {kb.upper() for kb in session.scalars(select(HostPatch.hotfix_id).where(HostPatch.host_id == host_id))}
+        query = select(Affected).where(Affected.ecosystem == "windows-os")
+        if only is not None:
+            query = query.where(Affected.id.in_(only))
+        for row in session.scalars(query):
+            if windows_os_verdict(item_of(row), host.os_build, kbs, host.os_arch, row.distro).affected:
+                found.add((host_id, row.id, 0))
+    return found
+
+
+def engine_findings(session: Session, host_ids: Sequence[int] | None = None) -> set[Key]:
+    """The open findings the engine wrote (for these hosts)."""
+    from server.db.models import Finding
+
+    query = select(Finding.host_id, Finding.affected_id, Finding.software_id).where(Finding.resolved_at.is_(None))
+    if host_ids is not None:
+        query = query.where(Finding.host_id.in_(host_ids))
+    return {tuple(row) for row in session.execute(query)}  # type: ignore[misc]
