@@ -128,6 +128,7 @@ def _replace_affected(
     own_rows = select(Affected).where(Affected.advisory_pk == row.id, Affected.derived_from.is_(None))
     for old in session.scalars(own_rows.order_by(Affected.id)):
         existing[_identity_of_row(old)].append(old)
+    targets = []
     for item in items:
         values = _row_values(item)
         bucket = existing.get(_identity(item))
@@ -138,9 +139,11 @@ def _replace_affected(
         else:
             target = Affected(advisory_pk=row.id, **values)
             session.add(target)
-        session.flush()
-        result.touched.add(target.id)
+        targets.append(target)
         result.os_touched |= item.ecosystem == "windows-os"
+    # One flush per document: SQLAlchemy batches the new rows' INSERTs.
+    session.flush()
+    result.touched.update(target.id for target in targets)
     leftovers = [old for bucket in existing.values() for old in bucket]
     if leftovers:
         ids = [old.id for old in leftovers]
