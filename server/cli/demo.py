@@ -21,7 +21,7 @@ from sqlalchemy import select
 from server.advisories.letters import import_letters
 from server.api import create_app
 from server.api.background import serving
-from server.cli.context import Context, handle_errors, pass_context
+from server.cli.context import Context, handle_errors
 from server.db.models import Host, Warning
 from server.feeds.warnings import parse_template
 from server.inventory import enroll

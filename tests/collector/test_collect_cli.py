@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import shutil
 import socket
 import ssl
 import stat
@@ -22,6 +21,7 @@ from collector import wire
 from collector.cli import cli
 from collector.config import ENV
 from collector.spool import REJECTED
+from tests.tls import self_signed
 
 SECRET = "enroll-me"
 
@@ -83,15 +83,7 @@ def peer() -> Iterator[Peer]:
 @pytest.fixture
 def tls_peer(peer: Peer, tmp_path: Path) -> tuple[Peer, Path]:
     """The same peer behind TLS with a fresh self-signed certificate for 127.0.0.1."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl not installed")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True,
-    )
+    cert, key = self_signed(tmp_path)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     peer.socket = context.wrap_socket(peer.socket, server_side=True)

@@ -9,7 +9,6 @@ import pytest
 from collector.errors import SourceFailed, SourceUnavailable
 from collector.osquery_client import OsqueryClient, OsqueryQueryError, default_socket_path
 from tests.osquery_standin import OsqueryStandIn
-from tests.osquery_standin.pytest_plugin import osquery_standin  # noqa: F401  (fixture)
 
 
 def test_ping_and_query_values_are_strings(osquery_standin) -> None:  # noqa: F811

@@ -9,7 +9,6 @@ import pytest
 from collector.sources.interface import Snapshot
 from collector.sources.osquery_source import OsquerySource
 from collector.wire import Address, HostInfo, OsInfo, Patch, Software
-from tests.osquery_standin.pytest_plugin import osquery_standin  # noqa: F401  (fixture)
 
 
 def _collect(osquery_standin: Callable[..., str], scenario: str) -> tuple[Snapshot, list[str]]:  # noqa: F811

@@ -14,7 +14,6 @@ from collector.osquery_client import OsquerydProcess, OsqueryQueryError
 from collector.sources.osquery_source import OsquerySource
 from collector.wire import Patch, Software
 from tests.osquery_standin import OsqueryStandIn
-from tests.osquery_standin.pytest_plugin import osquery_standin  # noqa: F401  (fixture)
 from tests.osquery_standin.scenarios import PROJECT_ROOT
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import ssl
 import subprocess
 import sys
@@ -18,6 +17,7 @@ import httpx
 import pytest
 
 from server.api.background import free_port
+from tests.tls import self_signed
 
 PYTHON = sys.executable
 
@@ -149,15 +149,7 @@ def test_server_down_during_once_spools_and_next_once_delivers(db_url: str, tmp_
 
 
 def test_collector_over_tls(db_url: str, tmp_path: Path, osquery_standin) -> None:  # type: ignore[no-untyped-def]
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl not installed")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True,
-    )
+    cert, key = self_signed(tmp_path)
     server = Serve(db_url, free_port(), tls=(cert, key))
     server.start()
     try:

@@ -22,9 +22,9 @@ from server.cli import main
 from server.db.models import Host
 from server.inventory import enroll
 from server.inventory.service import apply_report
+from tests.feeds.conftest import make_pdf
 from tests.reports import debian_host, software, windows_host
 
-FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 NUMBER = "9999/TEST"
 UNKNOWN = "CVE-2099-99999"
 SEVEN_ZIP = ("CVE-2025-0411", "generic", "7-zip", "", "24.09", "", "nvd CVE-2025-0411")
@@ -92,12 +92,6 @@ def _own(fixtures: Path) -> Scenario:
     )
 
 
-@pytest.fixture
-def font() -> Path:
-    if not FONT.is_file():
-        pytest.skip(f"{FONT} missing: apt-get install -y fonts-dejavu-core (Vietnamese PDF letters)")
-    return FONT
-
 
 @pytest.fixture(params=["shared", "own"])
 def scenario(request: pytest.FixtureRequest, fixtures_dir: Path) -> Scenario:
@@ -105,18 +99,6 @@ def scenario(request: pytest.FixtureRequest, fixtures_dir: Path) -> Scenario:
         return _own(fixtures_dir)
     return _shared(request.getfixturevalue("shared_dir"), fixtures_dir)
 
-
-def make_pdf(path: Path, font: Path, text: str) -> Path:
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    pdf.add_page()
-    pdf.add_font("DejaVu", fname=str(font))
-    pdf.set_font("DejaVu", size=10)
-    for line in text.splitlines():
-        pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.output(str(path))
-    return path
 
 
 def run(db_url: str, *args: str) -> tuple[int, str, str]:

@@ -12,8 +12,8 @@ import pytest
 
 from server.feeds.interface import FeedError
 from server.feeds.letters import Letter, parse_letter_text, read_letter
+from tests.feeds.conftest import make_pdf
 
-FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 LETTER_56 = """BỘ THÔNG TIN VÀ TRUYỀN THÔNG
 CỤC AN TOÀN THÔNG TIN
@@ -78,27 +78,6 @@ Các lỗ hổng sau đã bị khai thác:
 Phụ lục: CVE-2024-30051, CVE-2024-30044 và CVE-2024-4671 (Microsoft Edge)."""
 
 
-@pytest.fixture(scope="module")
-def font() -> Path:
-    if not FONT.is_file():
-        pytest.skip(f"{FONT} missing: apt-get install -y fonts-dejavu-core (Vietnamese PDF tests)")
-    return FONT
-
-
-def make_pdf(path: Path, font: Path, text: str, **encryption: str) -> Path:
-    """A one-column A4 letter; long lines wrap like a real letter's would."""
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    if encryption:
-        pdf.set_encryption(**encryption)
-    pdf.add_page()
-    pdf.add_font("DejaVu", fname=str(font))
-    pdf.set_font("DejaVu", size=10)
-    for line in text.splitlines():
-        pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.output(str(path))
-    return path
 
 
 def test_microsoft_monthly_letter(tmp_path: Path, font: Path) -> None:
