@@ -62,7 +62,7 @@ def ingest_report(session: Session, host: Host, report: wire.Report, now: dt.dat
         return IngestResult(host.id, 0, 0, (), stale=True)
 
     _update_host(host, report, collected)
-    software_ids, new_ids = _distinct_software(session, host.id, report.software)
+    software_ids, new_ids = _distinct_software(session, report.software)
     added, removed = _replace_host_software(session, host.id, software_ids, now)
     _replace_patches(session, host.id, report.patches, now)
     session.flush()
@@ -86,27 +86,15 @@ def _update_host(host: Host, report: wire.Report, collected: dt.datetime) -> Non
     host.last_collected_at = collected
 
 
-def _distinct_software(
-    session: Session, host_id: int, items: Sequence[wire.Software]
-) -> tuple[set[int], list[int]]:
+def _distinct_software(session: Session, items: Sequence[wire.Software]) -> tuple[set[int], list[int]]:
     """Ids of the distinct software rows for ``items``, creating missing ones."""
     by_key = {software_key(item): item for item in items}
-    # Most of a report is what the host already had: one join finds those
-    # rows; only the rest is looked up by key.
-    ids: dict[str, int] = {
-        key: sw_id
-        for key, sw_id in session.execute(
-            select(Software.key, Software.id)
-            .join(HostSoftware, HostSoftware.software_id == Software.id)
-            .where(HostSoftware.host_id == host_id)
-        )
-        if key in by_key
-    }
-    keys = [key for key in by_key if key not in ids]
+    ids: dict[str, int] = {}
+    keys = list(by_key)
     for part in chunks(keys):
         for key, sw_id in session.execute(select(Software.key, Software.id).where(Software.key.in_(part))):
             ids[key] = sw_id
-    missing = [key for key in by_key if key not in ids]
+    missing = [key for key in keys if key not in ids]
     if missing:
         session.execute(
             insert(Software),
