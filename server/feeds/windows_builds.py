@@ -1,31 +1,32 @@
-"""Windows release names -> OS build family (``10.0.BUILD``). Data, not logic:
-cumulative updates are per build family, so this is what OS advisories and
-hosts are joined on. Extend the table when Microsoft ships a release."""
+"""Windows release names -> OS build family (``10.0.BUILD``), for rows an
+admin writes by hand ("Windows 10 Version 22H2", "Windows Server 2022").
+Cumulative updates are per build family, so this is what OS advisories and
+hosts are joined on. The releases themselves are data kept once, in
+``server.feeds.msrc.products``: extend the tables there."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-# (words that must all appear in the folded name, build family)
-_RELEASES: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("windows 11", "25h2"), "10.0.26200"),
-    (("windows 11", "24h2"), "10.0.26100"),
-    (("windows 11", "23h2"), "10.0.22631"),
-    (("windows 11", "22h2"), "10.0.22621"),
-    (("windows 11", "21h2"), "10.0.22000"),
-    (("windows 10", "22h2"), "10.0.19045"),
-    (("windows 10", "21h2"), "10.0.19044"),
-    (("windows 10", "21h1"), "10.0.19043"),
-    (("windows 10", "20h2"), "10.0.19042"),
-    (("windows 10", "1809"), "10.0.17763"),
-    (("windows 10", "1607"), "10.0.14393"),
-    (("windows 10", "1507"), "10.0.10240"),
-    (("server 2025",), "10.0.26100"),
-    (("server 2022", "23h2"), "10.0.25398"),
-    (("server 2022",), "10.0.20348"),
-    (("server 2019",), "10.0.17763"),
-    (("server 2016",), "10.0.14393"),
-)
-_FAMILY = re.compile(r"^10\.0\.\d{4,5}$")
+from server.feeds.msrc.products import WINDOWS_CLIENT_BUILDS, WINDOWS_SERVER_BUILDS
+
+_FAMILY = re.compile(r"^\d+\.\d+\.\d{4,5}$")
+
+
+@lru_cache(maxsize=1)
+def _releases() -> tuple[tuple[tuple[str, ...], str], ...]:
+    """(words that must all appear in the folded name, build family), the most
+    specific first ("server 2022" + "23h2" before "server 2022")."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    for release, versions in WINDOWS_CLIENT_BUILDS.items():
+        for version, family in versions.items():
+            if version:
+                found.append(((f"windows {release}", version), family))
+    for name, family in WINDOWS_SERVER_BUILDS.items():
+        year, _, edition = name.partition(", ")
+        words = (f"server {year}", edition.replace(" edition", "")) if edition else (f"server {year}",)
+        found.append((words, family))
+    return tuple(sorted(found, key=lambda entry: -sum(len(word) for word in entry[0])))
 
 
 def build_family(name_or_build: str) -> str | None:
@@ -36,8 +37,8 @@ def build_family(name_or_build: str) -> str | None:
     if len(parts) >= 3 and all(p.isdigit() for p in parts):
         family = ".".join(parts[:3])
         return family if _FAMILY.match(family) else None
-    folded = " ".join(text.casefold().replace("version", " ").split())
-    for words, family in _RELEASES:
-        if all(word in folded for word in words):
+    folded = " ".join(text.casefold().replace("version", " ").replace(",", " ").split())
+    for words, family in _releases():
+        if all(re.search(rf"(?<![\w.]){re.escape(word)}(?![\w.])", folded) for word in words):
             return family
     return None

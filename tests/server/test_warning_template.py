@@ -140,3 +140,23 @@ def test_corrupt_xlsx_and_wrong_suffix(tmp_path: Path) -> None:
         parse_template(bad)
     with pytest.raises(FeedError, match=".csv or .xlsx"):
         parse_template(tmp_path / "letter.pdf")
+
+
+@pytest.mark.parametrize(
+    ("name", "family"),
+    [
+        ("Windows 10 Version 22H2", "10.0.19045"),
+        ("windows 11 23h2", "10.0.22631"),
+        ("Windows Server 2022", "10.0.20348"),
+        ("Windows Server 2022, 23H2 Edition", "10.0.25398"),
+        ("Windows Server 2008 R2", "6.1.7601"),
+        ("Windows Server 2008", "6.0.6003"),
+        ("10.0.19045.4529", "10.0.19045"),
+        ("Windows XP", None),
+        ("1.2", None),
+    ],
+)
+def test_windows_release_names_give_their_build_family(name: str, family: str | None) -> None:
+    from server.feeds.windows_builds import build_family
+
+    assert build_family(name) == family
