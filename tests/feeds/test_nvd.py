@@ -16,6 +16,7 @@ from server.feeds.interface import Advisory, AffectedItem, FeedError, Parsed, Pr
 from server.feeds.nvd import NvdFeed, parse_cpe, parse_data
 
 from tests.conftest import FIXTURES
+from tests.json_paths import json_paths
 
 API2 = FIXTURES / "nvd" / "cve-api-2.0-page.json"
 LEGACY = FIXTURES / "nvd" / "nvdcve-1.1-sample.json"
@@ -162,18 +163,9 @@ json_values = st.recursive(
     max_leaves=8)
 
 
-def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
-    found = [prefix]
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found += _paths(value, prefix + (key,))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found += _paths(value, prefix + (index,))
-    return found
 
 
-TARGETS = [(name, path) for name, doc in DOCS.items() for path in _paths(doc)[1:]]
+TARGETS = [(name, path) for name, doc in DOCS.items() for path in json_paths(doc)[1:]]
 
 
 def _check(parsed: Parsed) -> None:

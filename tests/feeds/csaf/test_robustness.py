@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from server.feeds.csaf import parse_bytes, parse_document
 from server.feeds.interface import Parsed, Problem
+from tests.json_paths import json_paths
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "csaf"
 BASES = [json.loads(p.read_bytes()) for p in sorted(FIXTURES.glob("*.json"))]
@@ -22,15 +23,6 @@ JUNK = st.one_of(
 )
 
 
-def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix]
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            found += _paths(inner, (*prefix, key))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            found += _paths(inner, (*prefix, index))
-    return found
 
 
 def _mutate(doc: Any, path: tuple[Any, ...], how: str, junk: Any) -> Any:
@@ -58,7 +50,7 @@ def _check(parsed: Parsed) -> None:
 def test_mutated_documents_give_problems_not_exceptions(data: st.DataObject) -> None:
     doc = copy.deepcopy(data.draw(st.sampled_from(BASES)))
     for _ in range(data.draw(st.integers(1, 4))):
-        paths = _paths(doc)
+        paths = json_paths(doc)
         path = data.draw(st.sampled_from(paths))
         doc = _mutate(doc, path, data.draw(st.sampled_from(["drop", "replace"])) if path else "replace",
                       data.draw(JUNK))

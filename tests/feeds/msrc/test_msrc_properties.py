@@ -16,6 +16,7 @@ from server.feeds.msrc.feed import to_parsed
 from server.feeds.msrc.sug import read_sug_pages
 
 from tests.conftest import FIXTURES
+from tests.json_paths import json_paths
 
 XML = (FIXTURES / "msrc" / "cvrf-2024-May-subset.xml").read_bytes()
 JSON_DOC = json.loads((FIXTURES / "msrc" / "cvrf-2024-May-subset.json").read_text())
@@ -64,18 +65,9 @@ def test_mutated_cvrf_xml(data: bytes) -> None:
     check(to_parsed(read_cvrf_xml(data, "mutated.xml")))
 
 
-def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
-    found = [prefix]
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found += _paths(value, prefix + (key,))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found += _paths(value, prefix + (index,))
-    return found
 
 
-JSON_PATHS = _paths(JSON_DOC)[1:]
+JSON_PATHS = json_paths(JSON_DOC)[1:]
 
 
 @SETTINGS
