@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +60,19 @@ def _keyed(headers: list[object], path: Path) -> list[str | None]:
     return keys
 
 
+def _keyed_rows(
+    rows: Iterator[Sequence[object]], path: Path, empty: str
+) -> Iterator[tuple[int, dict[str, object]]]:
+    """The header row names the columns; each data row keyed by them,
+    numbered as the admin sees it in a spreadsheet."""
+    headers = next(rows, None)
+    if headers is None:
+        raise FeedError(f"{path}: {empty}")
+    keys = _keyed(list(headers), path)
+    for number, row in enumerate(rows, start=2):
+        yield number, {k: v for k, v in zip(keys, row) if k}
+
+
 def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
     try:
         # utf-8-sig: Excel writes a byte-order mark when saving CSV as UTF-8.
@@ -67,13 +80,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
             sample = handle.read(4096)
             handle.seek(0)
             delimiter = ";" if sample.count(";") > sample.count(",") else ","
-            reader = csv.reader(handle, delimiter=delimiter)
-            headers = next(reader, None)
-            if headers is None:
-                raise FeedError(f"{path}: the file is empty")
-            keys = _keyed(list(headers), path)
-            for number, row in enumerate(reader, start=2):
-                yield number, {k: v for k, v in zip(keys, row) if k}
+            yield from _keyed_rows(csv.reader(handle, delimiter=delimiter), path, "the file is empty")
     except UnicodeDecodeError as exc:
         raise FeedError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the CSV as UTF-8") from None
     except OSError as exc:
@@ -91,13 +98,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
     except Exception as exc:  # noqa: BLE001 - zipfile/xml errors of a corrupt workbook
         raise FeedError(f"{path}: corrupt .xlsx workbook ({type(exc).__name__}: {exc})") from None
     try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        headers = next(rows, None)
-        if headers is None:
-            raise FeedError(f"{path}: the first sheet is empty")
-        keys = _keyed(list(headers), path)
-        for number, row in enumerate(rows, start=2):
-            yield number, {k: v for k, v in zip(keys, row) if k}
+        yield from _keyed_rows(book.worksheets[0].iter_rows(values_only=True), path, "the first sheet is empty")
     finally:
         book.close()
 
