@@ -53,9 +53,7 @@ from server.advisories.importer import ImportSummary
 from server.db.engine import make_engine, make_sessionmaker
 from server.db.models import Advisory, Affected, Finding, Host
 from server.feeds.csaf import CsafFeed
-from server.inventory import enroll
-from server.inventory.service import apply_report
-from tests.reports import debian_host, software, windows_host
+from tests.reports import debian_host, software, store_report, windows_host
 
 from bench.load import drop_database, fresh_database
 
@@ -333,12 +331,8 @@ def add_fleet(sessions: sessionmaker[Session]) -> int:
     """Enrol and report the hosts, as the server does for a collector."""
     reports = fleet()
     with sessions.begin() as session:
-        unit = enroll.get_or_create_unit(session, "Phòng Kỹ thuật")
         for report in reports:
-            host = Host(uuid=report.host.uuid, hostname=report.host.hostname, unit_id=unit.id)
-            session.add(host)
-            session.flush()
-            apply_report(session, host, report, NOW)
+            store_report(session, report, "Phòng Kỹ thuật", NOW)
     return len(reports)
 
 

@@ -3,7 +3,28 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from collector import wire
+from server.db.models import Host
+from server.inventory import enroll
+from server.inventory.service import apply_report
+
+
+def store_report(
+    session: Session, report: wire.Report, unit: str = "Phòng Tài chính", now: dt.datetime | None = None
+) -> Host:
+    """Store a report as the API would (the host is created in ``unit`` the
+    first time, as enrollment does) and match it."""
+    host = session.scalar(select(Host).where(Host.uuid == report.host.uuid))
+    if host is None:
+        unit_row = enroll.get_or_create_unit(session, unit)
+        host = Host(uuid=report.host.uuid, hostname=report.host.hostname, unit_id=unit_row.id)
+        session.add(host)
+        session.flush()
+    apply_report(session, host, report, now or dt.datetime.now(dt.timezone.utc))
+    return host
 
 
 def software(name: str, version: str, ecosystem: str = "deb", source: str = "", arch: str = "amd64") -> wire.Software:

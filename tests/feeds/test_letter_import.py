@@ -9,7 +9,6 @@ without them. Both orders are tried: letter after the feeds, and before.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +18,8 @@ from click.testing import CliRunner
 
 from collector import wire
 from server.cli import main
-from server.db.models import Host
-from server.inventory import enroll
-from server.inventory.service import apply_report
 from tests.feeds.conftest import make_pdf
-from tests.reports import debian_host, software, windows_host
+from tests.reports import debian_host, software, store_report, windows_host
 
 NUMBER = "9999/TEST"
 UNKNOWN = "CVE-2099-99999"
@@ -107,15 +103,9 @@ def run(db_url: str, *args: str) -> tuple[int, str, str]:
 
 
 def add_hosts(sessions, *reports: wire.Report) -> None:  # type: ignore[no-untyped-def]
-    now = dt.datetime.now(dt.timezone.utc)
     with sessions.begin() as session:
-        enroll.create_secret(session, "Phòng Tài chính")
-        unit = enroll.get_or_create_unit(session, "Phòng Tài chính")
         for report in reports:
-            host = Host(uuid=report.host.uuid, hostname=report.host.hostname, unit_id=unit.id)
-            session.add(host)
-            session.flush()
-            apply_report(session, host, report, now)
+            store_report(session, report)
 
 
 def letter_pdf(tmp_path: Path, font: Path, scenario: Scenario) -> Path:

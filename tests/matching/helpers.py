@@ -12,8 +12,7 @@ from server.advisories.importer import ImportSummary, import_documents
 from server.db.models import Advisory as AdvisoryRow
 from server.db.models import Affected, Finding, Host, Software
 from server.feeds.interface import AffectedItem, Advisory, Parsed
-from server.inventory import enroll
-from server.inventory.service import apply_report
+from tests.reports import store_report
 
 NOW = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.timezone.utc)
 
@@ -45,14 +44,7 @@ def windows(uuid: str, build: str, kbs: tuple[str, ...] = (), programs: list[wir
 
 def report(session: Session, report: wire.Report, now: dt.datetime = NOW) -> Host:
     """Store a report (enrolling the host the first time) and match it."""
-    host = session.scalar(select(Host).where(Host.uuid == report.host.uuid))
-    if host is None:
-        unit = enroll.get_or_create_unit(session, "Phòng Kỹ thuật")
-        host = Host(uuid=report.host.uuid, hostname=report.host.hostname, unit_id=unit.id)
-        session.add(host)
-        session.flush()
-    apply_report(session, host, report, now)
-    return host
+    return store_report(session, report, "Phòng Kỹ thuật", now)
 
 
 def advisory(advisory_id: str, *items: AffectedItem, source: str = "osv", revision: str = "1") -> Advisory:

@@ -12,9 +12,8 @@ from sqlalchemy import select
 
 from server.cli import main
 from server.db.models import Host
-from server.inventory import enroll
 from server.inventory.service import apply_report
-from tests.reports import debian_host, software, windows_host
+from tests.reports import debian_host, software, store_report, windows_host
 
 NOW = dt.datetime.now(dt.timezone.utc)
 
@@ -26,12 +25,7 @@ def run(db_url: str, *args: str, lang: str = "en") -> tuple[int, str]:
 
 def add_host(sessions, report, unit: str = "Phòng Tài chính") -> None:  # type: ignore[no-untyped-def]
     with sessions.begin() as session:
-        enroll.create_secret(session, unit)
-        unit_row = enroll.get_or_create_unit(session, unit)
-        host = Host(uuid=report.host.uuid, hostname=report.host.hostname, unit_id=unit_row.id)
-        session.add(host)
-        session.flush()
-        apply_report(session, host, report, NOW)
+        store_report(session, report, unit, NOW)
 
 
 @pytest.fixture
