@@ -136,9 +136,3 @@ def retire_affected(session: Session, affected_ids: Sequence[int], now: dt.datet
         count += result.rowcount or 0
     return count
 
-
-def hosts_with_software(session: Session, software_ids: Iterable[int]) -> set[int]:
-    hosts: set[int] = set()
-    for part in _chunks(sorted(set(software_ids))):
-        hosts.update(session.scalars(select(HostSoftware.host_id).where(HostSoftware.software_id.in_(part))))
-    return hosts
