@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
 from server.feeds.interface import FeedError
+from server.feeds.safepath import file_name, inside
 
 MAX_BYTES = 4 * 1024 * 1024 * 1024
 
 
 def cache_file(cache_dir: Path, url: str) -> Path:
-    name = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]) or "index"
-    safe = "".join(c if c.isalnum() or c in "-_.+" else "_" for c in name)
-    return cache_dir / safe
+    """``cache_dir/<last path segment>``; :class:`UnsafePath` when that
+    segment, decoded, is no plain file name (``%2e%2e``, ``%2f``...)."""
+    segment = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    return inside(cache_dir, cache_dir / (file_name(segment, url) if segment else "index"), url)
 
 
 def download(url: str, cache_dir: Path, validators: dict[str, str], timeout: float = 60.0) -> tuple[Path, dict[str, str], bool]:

@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -23,6 +23,7 @@ from server.feeds.csaf.lenient import Issues, load_json
 from server.feeds.csaf.listing import Distributions, DocRef, list_directory, list_rolie, read_metadata
 from server.feeds.csaf.transport import WELL_KNOWN, Fetcher, FetchError, open_source
 from server.feeds.interface import Problem
+from server.feeds.safepath import UnsafePath, file_name, inside
 
 __all__ = ["WELL_KNOWN", "SyncResult", "cache_path", "sync_provider"]
 State = dict[str, dict[str, str]]
@@ -39,12 +40,17 @@ class SyncResult:
 
 
 def cache_path(cache_dir: Path, url: str) -> Path:
-    """Where the document at ``url`` is kept: ``cache_dir/<host>/<path>``."""
+    """Where the document at ``url`` is kept: ``cache_dir/<host>/<path>``.
+
+    Raises :class:`UnsafePath` when a segment of the URL, once decoded, is
+    no plain file name (``..``, empty, a separator): the listing names it,
+    and the provider writes the listing.
+    """
     parts = urlsplit(url)
-    host = (parts.netloc or "local").replace(":", "_")
-    segments = [unquote(s) for s in parts.path.split("/") if s and s not in (".", "..")]
-    safe = ["".join(c if c.isalnum() or c in "-_.+" else "_" for c in s) for s in segments]
-    return cache_dir.joinpath(host, *(safe or ["index"]))
+    host = file_name(parts.netloc, url) if parts.netloc else "local"
+    segments = parts.path.removeprefix("/").split("/") if parts.path else []
+    names = [file_name(s, url) for s in segments]
+    return inside(cache_dir, cache_dir.joinpath(host, *(names or ["index"])), url)
 
 
 def _fetch_first(fetcher: Fetcher, urls: tuple[str, ...]) -> tuple[str, bytes | None]:
@@ -147,6 +153,8 @@ def _sync_one(fetcher: Fetcher, ref: DocRef, before: dict[str, str] | None, cach
         _sync_checked(fetcher, ref, before, cache_dir, checker, issues, result)
     except FetchError as exc:
         issues.fatal("", f"document not fetched: {exc}")
+    except UnsafePath as exc:
+        issues.fatal("", f"document refused: {exc}")
     finally:
         result.problems.extend(issues.problems)
 
@@ -158,14 +166,16 @@ def _sync_checked(fetcher: Fetcher, ref: DocRef, before: dict[str, str] | None, 
         result.state[ref.url] = before
         result.unchanged += 1
         return
-    url, data = _fetch_first(fetcher, (ref.url, *ref.alternatives))
+    # Where each candidate URL would be cached, refused before anything is fetched.
+    targets = {u: cache_path(cache_dir, u) for u in (ref.url, *ref.alternatives)}
+    url, data = _fetch_first(fetcher, tuple(targets))
     if data is None:
         issues.fatal("", "document listed but not found")
         return
     entry = _verify(fetcher, ref, url, data, checker, issues)
     if entry is None:
         return
-    target = cache_path(cache_dir, url)
+    target = targets[url]
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     entry.update(path=str(target), sha256=hashlib.sha256(data).hexdigest())
