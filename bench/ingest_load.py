@@ -1,0 +1,189 @@
+"""``python -m bench.ingest_load``: N collectors sending M full reports each to a real ``patchgap serve``.
+
+    .venv/bin/python -m bench.ingest_load                              # 100 x 20 on SQLite
+    .venv/bin/python -m bench.ingest_load --collectors 10 --reports 3  # quick
+    .venv/bin/python -m bench.ingest_load --db both --pg postgresql://user:pw@127.0.0.1/postgres
+
+For each database: a fresh migrated database, ``patchgap serve`` as a child
+process on it, an enroll secret from the CLI, N collectors enrolled over
+HTTP, then N threads (one httpx client each, as many PCs) each POSTing its
+M reports one after the other: gzip wire JSON of ~1,500 deb packages, ~20 of
+them upgraded from one report to the next. Every answer is counted, none is
+retried. Afterwards the database is read directly: a host whose stored state
+is older than its last acknowledged report lost an acknowledged report.
+
+The floor is the same reports applied in this process, one after the other,
+through ``apply_report`` on a second fresh database: what the database
+itself costs, without HTTP, parsing or concurrency.
+
+A benchmark, not a test: it prints figures and never fails on them.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from server.db.engine import make_engine, make_sessionmaker
+from tests.reports import store_report
+
+from bench import reports_gen
+from bench.http_fleet import Enrollment, Serve, Tally, counts, create_secret, databases, enroll_all, post_report
+from bench.load import drop_database, fresh_database
+from bench.reports_gen import Collector, Prepared
+from bench.stored import Verdict, judge, stored_state
+
+UNIT = "Phòng Kỹ thuật"
+
+
+@dataclass
+class HttpRun:
+    tally: Tally
+    seconds: float
+    enrollment: Enrollment
+    verdict: Verdict
+    log_errors: int
+
+
+@dataclass
+class Floor:
+    reports: int
+    seconds: float  # inside apply_report's transactions only
+
+
+def http_run(db: str, fleet_of: list[Collector], prepared: list[list[Prepared]], workdir: Path,
+             timeout: float) -> HttpRun:
+    (workdir / "http").mkdir(parents=True, exist_ok=True)
+    url, admin = fresh_database(db, workdir / "http")
+    serve = Serve(url, workdir / "serve.log")
+    try:
+        serve.start()
+        enrollment = enroll_all(serve.url, create_secret(url, UNIT), fleet_of)
+        enrolled = [c for c in fleet_of if c.index in enrollment.keys]
+        tally = Tally()
+        acked: dict[str, list[Prepared]] = {c.uuid: [] for c in enrolled}
+        go = threading.Event()
+
+        def collector(c: Collector) -> None:
+            with httpx.Client(timeout=timeout) as client:
+                go.wait()
+                for report in prepared[c.index]:
+                    if post_report(client, serve.url, enrollment.keys[c.index], report.body, tally):
+                        acked[c.uuid].append(report)
+
+        threads = [threading.Thread(target=collector, args=(c,), daemon=True) for c in enrolled]
+        for thread in threads:
+            thread.start()
+        start = time.perf_counter()
+        go.set()
+        for thread in threads:
+            thread.join()
+        seconds = time.perf_counter() - start
+        serve.stop()
+        sent = {c.uuid: prepared[c.index] for c in enrolled}
+        verdict = judge(stored_state(url, list(sent)), sent, acked)
+        return HttpRun(tally, seconds, enrollment, verdict, serve.log_errors())
+    finally:
+        serve.stop()
+        drop_database(url, admin)
+
+
+def floor_run(db: str, fleet_of: list[Collector], prepared: list[list[Prepared]], workdir: Path) -> Floor:
+    """The same reports, in the same interleaved order, applied sequentially in-process."""
+    (workdir / "floor").mkdir(parents=True, exist_ok=True)
+    url, admin = fresh_database(db, workdir / "floor")
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    seconds, done = 0.0, 0
+    try:
+        for seq in range(max(len(p) for p in prepared)):
+            for c in fleet_of:
+                if seq >= len(prepared[c.index]):
+                    continue
+                report = reports_gen.decode(prepared[c.index][seq].body)  # not timed: the server parses too
+                start = time.perf_counter()
+                with sessions.begin() as session:
+                    store_report(session, report, UNIT, dt.datetime.now(dt.timezone.utc))
+                seconds += time.perf_counter() - start
+                done += 1
+    finally:
+        engine.dispose()
+        drop_database(url, admin)
+    return Floor(done, seconds)
+
+
+def _ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    return f"{seconds:,.2f} s" if seconds >= 1 else f"{seconds * 1000:,.0f} ms"
+
+
+def render(name: str, n: int, m: int, per_host: int, changed: int, run: HttpRun, floor: Floor | None) -> str:
+    t, v, e = run.tally, run.verdict, run.enrollment
+    rate = t.accepted / run.seconds if run.seconds else 0.0
+    floor_rate = floor.reports / floor.seconds if floor and floor.seconds else None
+    rows = [
+        ("enrolled", f"{len(e.keys):,} of {n:,} in {_ms(e.seconds)}; waited out: {counts(e.retried)}; "
+                     f"failed: {counts(e.failed)}"),
+        ("reports sent", f"{t.sent:,}"),
+        ("accepted (200)", f"{t.accepted:,}"),
+        ("rejected (4xx)", counts(t.rejected())),
+        ("server errors (5xx)", counts(t.server_errors())),
+        ("transport errors", counts(t.transport)),
+        ("latency p50 / p99 (accepted)", f"{_ms(t.percentile(50))} / {_ms(t.percentile(99))}"),
+        ("wall time", _ms(run.seconds)),
+        ("throughput (accepted)", f"{rate:,.1f} reports/s"),
+        ("in-process floor (sequential)", f"{floor_rate:,.1f} reports/s ({floor.reports:,} reports, "
+                                          f"{_ms(floor.seconds / floor.reports)} each)" if floor and floor_rate
+         else "not measured"),
+        ("HTTP / floor", f"{rate / floor_rate:,.2f}x" if floor_rate else "-"),
+        ("lost (acknowledged, not stored)", f"{v.lost:,}"),
+        ("half-written hosts", f"{v.half_written:,}"),
+        ("hosts", v.notes()),
+        ("server log error lines", f"{run.log_errors:,}"),
+    ]
+    width = max(len(label) for label, _ in rows) + 2
+    head = (f"patchgap ingest under load on {name}: {n:,} collectors x {m:,} reports, {per_host:,} deb packages "
+            f"each, ~{changed} changed per report")
+    return "\n".join([head, "", *(f"{label:<{width}}{value}" for label, value in rows)])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.ingest_load", description=__doc__.splitlines()[0])
+    parser.add_argument("--collectors", "-n", type=int, default=100, help="concurrent collectors (default 100)")
+    parser.add_argument("--reports", "-m", type=int, default=20, help="reports each collector sends (default 20)")
+    parser.add_argument("--db", default="sqlite", help="sqlite, a postgresql:// admin URL, or both")
+    parser.add_argument("--pg", default=None, help="PostgreSQL admin URL for --db both "
+                        "(default: $PATCHGAP_TEST_POSTGRES_URL)")
+    parser.add_argument("--packages", type=int, default=1_500, help="deb packages per host (default 1500)")
+    parser.add_argument("--changed", type=int, default=20, help="packages upgraded between reports (default 20)")
+    parser.add_argument("--timeout", type=float, default=30.0, help="client timeout in seconds, as the collector's")
+    parser.add_argument("--no-floor", action="store_true", help="skip the in-process sequential baseline")
+    parser.add_argument("--workdir", type=Path, default=None, help="folder for SQLite files and the server log")
+    parser.add_argument("--seed", type=int, default=20260105, help="seed of the fleet and its reports")
+    args = parser.parse_args(argv)
+    fleet_of = reports_gen.collectors(args.collectors, args.seed)
+    start = time.perf_counter()
+    prepared = reports_gen.prepare(fleet_of, args.reports, per_host=args.packages, changed=args.changed,
+                                   seed=args.seed)
+    print(f"prepared {args.collectors * args.reports:,} reports "
+          f"({sum(len(p.body) for s in prepared for p in s) / max(1, args.collectors * args.reports) / 1024:,.0f} KiB "
+          f"gzip each) in {time.perf_counter() - start:.1f} s\n", flush=True)
+    with tempfile.TemporaryDirectory(prefix="patchgap-ingest-bench-") as tmp:
+        for db in databases(args.db, args.pg):
+            name = "SQLite" if db == "sqlite" else "PostgreSQL"
+            workdir = (args.workdir or Path(tmp)) / name.lower()
+            run = http_run(db, fleet_of, prepared, workdir, args.timeout)
+            floor = None if args.no_floor else floor_run(db, fleet_of, prepared, workdir)
+            print(render(name, args.collectors, args.reports, args.packages, args.changed, run, floor) + "\n",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
