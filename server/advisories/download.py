@@ -48,7 +48,7 @@ def download(url: str, cache_dir: Path, validators: dict[str, str], timeout: flo
                     out.write(chunk)
             new = {k: v for k, v in (("etag", response.headers.get("etag", "")),
                                      ("last_modified", response.headers.get("last-modified", ""))) if v}
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:  # NOTE: InvalidURL is no HTTPError
         partial.unlink(missing_ok=True)
         raise FeedError(f"{url}: {exc}") from None
     except FeedError:

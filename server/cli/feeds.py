@@ -10,8 +10,6 @@ import click
 from server.advisories import feedsync, files
 from server.advisories.importer import ImportSummary
 from server.cli.context import Context, echo_rows, handle_errors, output_options, pass_context
-from server.errors import PatchgapError
-from server.feeds.interface import FeedError
 from server.feeds.registry import KINDS
 from server.settings import default_data_dir
 
@@ -111,22 +109,16 @@ def feeds_sync(ctx: Context, name: str | None, cache_dir: Path | None, verbose: 
     """Sync one feed, or all. A failed sync keeps the last good data."""
     cache_root = cache_dir or default_data_dir() / "feeds"
     with ctx.transaction() as session:
-        names = [name] if name else [f.name for f in feedsync.list_feeds(session)]
-        if name:
-            feedsync.get_feed(session, name)
+        names = [feedsync.get_feed(session, name).name] if name else [f.name for f in feedsync.list_feeds(session)]
     failed = 0
     for feed_name in names:
         click.echo(f"{feed_name}:")
-        try:
-            with ctx.transaction() as session:
-                feed = feedsync.get_feed(session, feed_name)
-                summary = feedsync.sync_feed(session, feed, _now(), cache_root, _progress)
-            _report(summary, verbose)
-        except (FeedError, PatchgapError, OSError) as exc:
+        outcome = feedsync.sync(ctx.transaction, feed_name, cache_root, _now(), _progress)
+        if outcome.summary is None:
             failed += 1
-            with ctx.transaction() as session:
-                feedsync.record_failure(feedsync.get_feed(session, feed_name), str(exc), _now())
-            click.echo(f"  sync failed, last good data kept: {exc}", err=True)
+            click.echo(f"  sync failed, last good data kept: {outcome.error}", err=True)
+        else:
+            _report(outcome.summary, verbose)
     if failed:
         raise click.ClickException(f"{failed} of {len(names)} feed(s) failed to sync (see `patchgap feeds list`)")
 

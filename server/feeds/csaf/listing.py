@@ -82,6 +82,15 @@ def entry_urls(directory_url: str, line: str) -> tuple[str, ...]:
     return (verbatim,)
 
 
+def _urls(directory_url: str, line: str, where: str, issues: Issues) -> tuple[str, ...]:
+    """:func:`entry_urls`, or () with a warning for a line that is no URL (``http://[x``)."""
+    try:
+        return entry_urls(directory_url, line)
+    except ValueError as exc:
+        issues.warn(where, f"not a URL: {exc}; skipped")
+        return ()
+
+
 def _get_text(fetcher: Fetcher, url: str, issues: Issues) -> str | None:
     try:
         data = fetcher.fetch(url)
@@ -102,17 +111,18 @@ def list_directory(fetcher: Fetcher, directory_url: str, issues: Issues) -> list
             if len(row) < 2:
                 issues.warn(f"{directory_url}changes.csv line {n}", "row without timestamp: skipped")
                 continue
-            urls = entry_urls(directory_url, row[0])
-            refs.append(DocRef(urls[0], _stamp(row[1].strip(), f"changes.csv line {n}", issues),
-                               alternatives=urls[1:]))
+            urls = _urls(directory_url, row[0], f"{directory_url}changes.csv line {n}", issues)
+            if urls:
+                refs.append(DocRef(urls[0], _stamp(row[1].strip(), f"changes.csv line {n}", issues),
+                                   alternatives=urls[1:]))
         return refs
     index = _get_text(fetcher, urljoin(directory_url, "index.txt"), issues)
     if index is None:
         issues.warn(directory_url, "directory has neither changes.csv nor index.txt")
         return refs
-    for line in index.splitlines():
-        if line.strip():
-            urls = entry_urls(directory_url, line)
+    for n, line in enumerate(index.splitlines(), start=1):
+        urls = _urls(directory_url, line, f"{directory_url}index.txt line {n}", issues) if line.strip() else ()
+        if urls:
             refs.append(DocRef(urls[0], alternatives=urls[1:]))
     return refs
 

@@ -51,7 +51,7 @@ class HttpFetcher:
                     if len(body) > MAX_BYTES:
                         raise FetchError(f"{url} is larger than {MAX_BYTES} bytes")
                 return bytes(body)
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:  # NOTE: InvalidURL is no HTTPError
             raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
 
     def close(self) -> None:
