@@ -26,7 +26,8 @@ ENROLL_PATH = "/api/v1/enroll"
 REPORT_PATH = "/api/v1/report"
 NODE_KEY_FILE = "node_key"
 ACCEPTED_FIELDS = ("host_id", "software_added", "software_removed", "findings_open")
-RETRY_LATER = frozenset({408, 425, 429})  # 4xx that mean "not now", not "never"
+# 4xx that mean "not now", not "never" (423: enrollment awaits an admin's approval).
+RETRY_LATER = frozenset({408, 423, 425, 429})
 
 
 def encode_report(report: wire.Report) -> bytes:
@@ -75,13 +76,17 @@ def _post(client: httpx.Client, url: str, body: bytes, headers: dict[str, str]) 
         raise ServerUnreachable(f"{url} did not answer like a patchgap server (status {status})") from exc
 
 
-def request_enrollment(client: httpx.Client, server: str, secret: str, host: wire.HostInfo) -> wire.EnrollResponse:
-    """POST /api/v1/enroll; the server's answer."""
-    body = wire.dumps(wire.EnrollRequest(enroll_secret=secret, host_uuid=host.uuid, hostname=host.hostname))
-    data = _post(client, server + ENROLL_PATH, body, {})
+def request_enrollment(client: httpx.Client, server: str, secret: str, host: wire.HostInfo,
+                       current_key: str = "") -> wire.EnrollResponse:
+    """POST /api/v1/enroll; the server's answer. ``current_key``, the node key
+    held so far, proves this is the same host (else an admin must approve)."""
+    request = wire.EnrollRequest(enroll_secret=secret, host_uuid=host.uuid, hostname=host.hostname,
+                                 node_key=current_key)
+    data = _post(client, server + ENROLL_PATH, wire.dumps(request), {})
     try:
         return wire.EnrollResponse(
-            node_key=str(data["node_key"]), host_id=int(data["host_id"]), unit=str(data.get("unit", ""))
+            node_key=str(data["node_key"]), host_id=int(data["host_id"]), unit=str(data.get("unit", "")),
+            status=str(data.get("status", "enrolled")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ServerUnreachable(f"unexpected enrollment answer from {server}: {exc}") from exc
@@ -115,21 +120,26 @@ class Pusher:
         """Enroll now and store the node key (0600; on Windows no ACL is set yet)."""
         if not self.enroll_secret:
             raise ConfigError("this collector is not enrolled: give --enroll-secret (or PATCHGAP_ENROLL_SECRET)")
-        answer = request_enrollment(self.client, self.server, self.enroll_secret, self.host)
+        answer = request_enrollment(self.client, self.server, self.enroll_secret, self.host, self._stored_key())
         write_private(self.key_file, answer.node_key.encode("utf-8") + b"\n")
+        if answer.status == "pending":
+            log.warning("enrollment with %s awaits an admin's approval (patchgap hosts --pending); "
+                        "reports stay in the spool until then", self.server)
         # NOTE: wire.EnrollRequest has no unit; the server picks it from the secret.
         if self.unit and answer.unit and answer.unit != self.unit:
             log.warning("server put this host in unit %r, not %r (the enroll secret decides)", answer.unit, self.unit)
         log.info("enrolled with %s as host %d (unit %s)", self.server, answer.host_id, answer.unit or "-")
         return answer.node_key
 
+    def _stored_key(self) -> str:
+        try:
+            return self.key_file.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return ""
+
     def node_key(self) -> str:
         """The stored node key, enrolling first when there is none."""
-        try:
-            key = self.key_file.read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            key = ""
-        return key or self.enroll()
+        return self._stored_key() or self.enroll()
 
     def send_body(self, body: bytes) -> wire.ReportAccepted:
         """POST one gzip report body; on 401 enroll again once (if a secret is set) and retry."""

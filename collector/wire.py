@@ -7,9 +7,14 @@ dependencies. The server validates exactly these dataclasses (pydantic
 HTTP contract (server/api):
 
 - ``POST /api/v1/enroll``  body :class:`EnrollRequest` -> :class:`EnrollResponse`
+  (200 enrolled, or 202 pending an admin's approval; 429 with Retry-After
+  when throttled)
 - ``POST /api/v1/report``  header ``Authorization: Bearer <node_key>``,
   body :class:`Report` as JSON, optionally ``Content-Encoding: gzip``
-  -> :class:`ReportAccepted`
+  -> :class:`ReportAccepted` (423 while the key's enrollment is pending)
+
+Every text and list carries its limit in its field's metadata
+(:mod:`collector.limits`); the server refuses what exceeds one.
 - ``GET /api/v1/health``   -> ``{"status": "ok", "wire_version": N}``
 
 Version strings are stored as the package manager prints them, in one
@@ -25,6 +30,9 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from collector import limits as L
+from collector.limits import items, text
 
 WIRE_VERSION = 1
 
@@ -46,13 +54,13 @@ class HostInfo:
     """Who the machine is. ``uuid`` is its stable identity (osquery system_info.uuid
     or /etc/machine-id); ``hostname`` is for people."""
 
-    uuid: str
-    hostname: str
-    computer_name: str = ""
-    hardware_vendor: str = ""
-    hardware_model: str = ""
-    hardware_serial: str = ""
-    cpu_brand: str = ""
+    uuid: str = field(metadata=text(L.UUID))
+    hostname: str = field(metadata=text(L.HOSTNAME))
+    computer_name: str = field(default="", metadata=text(L.HOSTNAME))
+    hardware_vendor: str = field(default="", metadata=text(L.HARDWARE_PART))
+    hardware_model: str = field(default="", metadata=text(L.HARDWARE_PART))
+    hardware_serial: str = field(default="", metadata=text(L.OTHER_TEXT))
+    cpu_brand: str = field(default="", metadata=text(L.OTHER_TEXT))
     physical_memory: int = 0
 
 
@@ -61,17 +69,17 @@ class OsInfo:
     """The operating system. ``platform`` is osquery's (windows, darwin, ubuntu,
     debian, rhel, ...); ``build`` on Windows is the full ``10.0.BUILD.UBR``."""
 
-    name: str
-    version: str
-    platform: str
-    platform_like: str = ""
-    codename: str = ""
+    name: str = field(metadata=text(L.OS_NAME))
+    version: str = field(metadata=text(L.OS_VERSION))
+    platform: str = field(metadata=text(L.PLATFORM))
+    platform_like: str = field(default="", metadata=text(L.PLATFORM_LIKE))
+    codename: str = field(default="", metadata=text(L.CODENAME))
     major: int = 0
     minor: int = 0
     patch: int = 0
-    build: str = ""
-    arch: str = ""
-    kernel_version: str = ""
+    build: str = field(default="", metadata=text(L.OS_BUILD))
+    arch: str = field(default="", metadata=text(L.ARCH))
+    kernel_version: str = field(default="", metadata=text(L.OTHER_TEXT))
 
 
 @dataclass(frozen=True)
@@ -79,41 +87,41 @@ class Software:
     """One installed item. ``source_package`` is the deb source package or the
     rpm source rpm name: distro advisories name those, not binary packages."""
 
-    name: str
-    version: str
-    ecosystem: str
-    arch: str = ""
-    vendor: str = ""
-    source_package: str = ""
-    release: str = ""
-    install_location: str = ""
-    identifier: str = ""
+    name: str = field(metadata=text(L.SOFTWARE_NAME))
+    version: str = field(metadata=text(L.VERSION))
+    ecosystem: str = field(metadata=text(L.ECOSYSTEM))
+    arch: str = field(default="", metadata=text(L.ARCH))
+    vendor: str = field(default="", metadata=text(L.VENDOR))
+    source_package: str = field(default="", metadata=text(L.SOURCE_PACKAGE))
+    release: str = field(default="", metadata=text(L.RELEASE))
+    install_location: str = field(default="", metadata=text(L.OTHER_TEXT))
+    identifier: str = field(default="", metadata=text(L.OTHER_TEXT))
 
 
 @dataclass(frozen=True)
 class Patch:
     """An installed Windows hotfix (``KB5034441``)."""
 
-    hotfix_id: str
-    installed_on: str = ""
-    description: str = ""
+    hotfix_id: str = field(metadata=text(L.HOTFIX_ID))
+    installed_on: str = field(default="", metadata=text(L.INSTALLED_ON))
+    description: str = field(default="", metadata=text(L.DESCRIPTION))
 
 
 @dataclass(frozen=True)
 class Address:
     """One address on one interface."""
 
-    interface: str
-    address: str
-    mask: str = ""
-    mac: str = ""
+    interface: str = field(metadata=text(L.INTERFACE))
+    address: str = field(metadata=text(L.ADDRESS))
+    mask: str = field(default="", metadata=text(L.ADDRESS))
+    mac: str = field(default="", metadata=text(L.MAC))
 
 
 @dataclass(frozen=True)
 class CollectorInfo:
-    version: str
-    source: str  # "osquery" or "native"
-    osquery_version: str = ""
+    version: str = field(metadata=text(L.COLLECTOR_VERSION))
+    source: str = field(metadata=text(L.COLLECTOR_SOURCE))  # "osquery" or "native"
+    osquery_version: str = field(default="", metadata=text(L.COLLECTOR_VERSION))
 
 
 @dataclass(frozen=True)
@@ -121,26 +129,34 @@ class Report:
     host: HostInfo
     os: OsInfo
     collector: CollectorInfo
-    collected_at: str  # ISO 8601 with zone, UTC
-    software: list[Software] = field(default_factory=list)
-    patches: list[Patch] = field(default_factory=list)
-    addresses: list[Address] = field(default_factory=list)
+    collected_at: str = field(metadata=text(L.TIMESTAMP))  # ISO 8601 with zone, UTC
+    software: list[Software] = field(default_factory=list, metadata=items(L.MAX_SOFTWARE))
+    patches: list[Patch] = field(default_factory=list, metadata=items(L.MAX_PATCHES))
+    addresses: list[Address] = field(default_factory=list, metadata=items(L.MAX_ADDRESSES))
     wire_version: int = WIRE_VERSION
 
 
 @dataclass(frozen=True)
 class EnrollRequest:
-    enroll_secret: str
-    host_uuid: str
-    hostname: str
+    enroll_secret: str = field(metadata=text(L.TOKEN))
+    host_uuid: str = field(metadata=text(L.UUID))
+    hostname: str = field(metadata=text(L.HOSTNAME))
     wire_version: int = WIRE_VERSION
+    # The node key this collector holds, if any: the proof that lets a known
+    # host be re-keyed without an admin's approval.
+    node_key: str = field(default="", metadata=text(L.TOKEN))
 
 
 @dataclass(frozen=True)
 class EnrollResponse:
+    """``status`` is ``enrolled``, or ``pending``: the node key works once an
+    admin approves the enrollment (``patchgap host approve``); until then
+    reports are answered 423 and stay in the collector's spool."""
+
     node_key: str
     host_id: int
     unit: str
+    status: str = "enrolled"
 
 
 @dataclass(frozen=True)

@@ -20,3 +20,15 @@ class InvalidInput(PatchgapError):
 
 class DatabaseError(PatchgapError):
     """The database cannot be opened, migrated or reached."""
+
+
+class Throttled(PatchgapError):
+    """Too many attempts from one address or with one secret: try later."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PendingApproval(PatchgapError):
+    """The node key was issued to an enrollment an admin has not approved yet."""

@@ -96,6 +96,8 @@ def host_detail(session: Session, name: str) -> tuple[Row, list[Row], list[Row]]
         "enrolled": host.enrolled_at,
         "last_report": host.last_report_at,
     }
+    if host.revoked_at is not None:
+        facts["revoked"] = host.revoked_at
     addresses = [
         {"address": a.address, "interface": a.interface, "mac": a.mac, "first_seen": a.first_seen, "last_seen": a.last_seen}
         for a in session.scalars(
@@ -152,7 +154,8 @@ def gaps(
         .outerjoin(Software, Software.id == Finding.software_id)
         .outerjoin(Affected, Affected.id == Finding.affected_id)
         .where(open_at(as_of))
-        .order_by(Advisory.deadline.is_(None), Advisory.deadline, Unit.name, Host.hostname, Advisory.advisory_id)
+        .order_by(Advisory.deadline.is_(None), Advisory.deadline, Unit.name, Host.hostname, Advisory.advisory_id,
+                  Software.name, Finding.id)
     )
     if host:
         query = query.where(Finding.host_id == find_host(session, host).id)

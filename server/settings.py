@@ -7,6 +7,9 @@ from pathlib import Path
 
 import platformdirs
 
+from collector import limits
+from server.inventory.throttle import EnrollLimits
+
 ENV_DATABASE_URL = "PATCHGAP_DATABASE_URL"
 
 
@@ -26,9 +29,10 @@ def default_database_url() -> str:
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=default_database_url)
-    # Limits on what one collector request may carry (bytes after gunzip too).
-    max_body_bytes: int = 16 * 1024 * 1024
-    max_software_items: int = 50_000
-    max_string_length: int = 1024
+    # What one report may carry (bytes after gunzip too). Per-field limits
+    # are the wire format's own (collector.limits); these may only be lower.
+    max_body_bytes: int = limits.MAX_REPORT_BYTES
+    max_software_items: int = limits.MAX_SOFTWARE
+    enroll_limits: EnrollLimits = field(default_factory=EnrollLimits)
     # A host is "silent" after this many days without a report.
     silent_after_days: int = 7

@@ -61,7 +61,7 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
-    with engine.connect() as connection:
+    with engine.connect().execution_options(sqlite_begin="DEFERRED") as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
     return path

@@ -1,111 +1,142 @@
-"""The FastAPI application factory. Nothing is built at import time."""
+"""The FastAPI application factory. Nothing is built at import time.
+
+Each request reads its body on the event loop (bounded), then inflates,
+parses and stores it in the thread pool, so one large report never stalls
+health checks or other uploads.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from fastapi import FastAPI, HTTPException, Request
+
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
-from collector import wire
+from collector import limits, wire
 from server.api import body, validate
-from server.db.engine import make_engine, make_sessionmaker
-from server.errors import AuthError, InvalidInput
+from server.api.openapi import install_openapi, request_body, success
+from server.api.problems import ApiError, responses
+from server.db.engine import make_engine, make_reader, make_sessionmaker
+from server.errors import AuthError, InvalidInput, PendingApproval, Throttled
 from server.inventory import enroll as enrollment
 from server.inventory.service import apply_report
 from server.settings import Settings
 
 log = logging.getLogger("patchgap.api")
-ENROLL_BODY_LIMIT = 64 * 1024
-# Two collectors creating the same new software row at once collide on its
-# unique key; the loser simply retries its whole transaction.
-RETRIES = 3
+# Two first enrollments of one new host at once collide on its uuid on
+# PostgreSQL; the loser's retry then sees the host and follows the rules.
+ENROLL_RETRIES = 3
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
 
 
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     engine = engine or make_engine(settings.database_url)
-    sessions = make_sessionmaker(engine)
+    writer, reader = make_sessionmaker(engine), make_reader(engine)
     app = FastAPI(title="patchgap", version=str(wire.WIRE_VERSION), docs_url=None, redoc_url=None)
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.sessions = sessions
+    app.state.settings, app.state.engine, app.state.sessions = settings, engine, writer
+
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(OperationalError)
     async def database_down(_request: Request, exc: OperationalError) -> JSONResponse:
         log.error("database error: %s", exc.orig)
         return JSONResponse({"detail": "database unavailable, retry later"}, status_code=503)
 
-    @app.get("/api/v1/health")
+    @app.get("/api/v1/health", responses=responses(503))
     def health() -> dict[str, object]:
-        with sessions() as session:
+        with reader() as session:
             session.connection()
         return {"status": "ok", "wire_version": wire.WIRE_VERSION}
 
-    @app.post("/api/v1/enroll")
-    async def enroll(request: Request) -> dict[str, object]:
-        data = await body.read_json(request, ENROLL_BODY_LIMIT)
-        enroll_request = validate.parse(wire.EnrollRequest, data, settings.max_string_length)
-        try:
-            response = await run_in_threadpool(_enroll, sessions, enroll_request)
-        except AuthError as exc:
-            raise HTTPException(403, str(exc)) from None
-        except InvalidInput as exc:
-            raise HTTPException(422, str(exc)) from None
-        log.info("enrolled host %s (%s)", enroll_request.hostname, enroll_request.host_uuid)
-        return wire.to_dict(response)
+    @app.post("/api/v1/enroll", openapi_extra=request_body(wire.EnrollRequest),
+              responses={**success(wire.EnrollResponse, 202), **responses(400, 403, 413, 415, 422, 429, 503)},
+              response_model=None)
+    async def enroll(request: Request) -> JSONResponse:
+        raw, encoding = await body.read_raw(request, limits.MAX_ENROLL_BYTES)
+        source = request.client.host if request.client else ""
+        answer = await run_in_threadpool(_enroll, writer, raw, encoding, source, settings)
+        return JSONResponse(wire.to_dict(answer), status_code=202 if answer.status == "pending" else 200)
 
-    @app.post("/api/v1/report")
+    @app.post("/api/v1/report", openapi_extra=request_body(wire.Report),
+              responses={**success(wire.ReportAccepted), **responses(400, 401, 413, 415, 422, 423, 503)},
+              response_model=None)
     async def report(request: Request) -> dict[str, object]:
         node_key = _bearer(request.headers.get("authorization", ""))
         # Authenticate before reading a possibly large body.
-        await run_in_threadpool(_authenticate, sessions, node_key)
-        data = await body.read_json(request, settings.max_body_bytes)
-        parsed = validate.parse(wire.Report, data, settings.max_string_length)
-        validate.check_report(parsed, settings.max_software_items)
-        # Database work runs in the thread pool, so one large report never
-        # stalls the event loop (health checks, other uploads).
-        return wire.to_dict(await run_in_threadpool(_store_report, sessions, node_key, parsed))
+        await run_in_threadpool(_authenticate, reader, node_key)
+        raw, encoding = await body.read_raw(request, settings.max_body_bytes)
+        accepted = await run_in_threadpool(_receive_report, writer, node_key, raw, encoding, settings)
+        return wire.to_dict(accepted)
 
+    install_openapi(app)
     return app
 
 
-def _enroll(sessions: sessionmaker[Session], request: wire.EnrollRequest) -> wire.EnrollResponse:
-    with sessions.begin() as session:
-        node_key, host = enrollment.enroll(session, request)
-        return wire.EnrollResponse(node_key=node_key, host_id=host.id, unit=host.unit.name)
-
-
-def _authenticate(sessions: sessionmaker[Session], node_key: str) -> None:
-    with sessions() as session:
+def _enroll(writer: sessionmaker[Session], raw: bytes, encoding: str, source: str,
+            settings: Settings) -> wire.EnrollResponse:
+    request = validate.parse(wire.EnrollRequest, body.inflate(raw, encoding, limits.MAX_ENROLL_BYTES))
+    validate.check_enroll(request)
+    for attempt in range(ENROLL_RETRIES):
         try:
-            enrollment.authenticate(session, node_key)
-        except AuthError as exc:
-            raise HTTPException(401, str(exc)) from None
+            with writer.begin() as session:
+                result = enrollment.enroll(session, request, source, utcnow(), settings.enroll_limits)
+            break
+        except Throttled as exc:
+            log.warning("enrollment throttled: %s", exc)
+            raise ApiError(429, str(exc), {"Retry-After": str(exc.retry_after)}) from None
+        except IntegrityError:
+            if attempt == ENROLL_RETRIES - 1:
+                raise
+    if isinstance(result, enrollment.Refused):
+        log.warning("enrollment refused from %s for %r: %s", source, request.host_uuid, result.error)
+        raise ApiError(403 if isinstance(result.error, AuthError) else 422, str(result.error))
+    log.info("enrollment %s from %s: host %s (%s)", result.status, source, request.hostname, request.host_uuid)
+    return result.to_wire()
+
+
+def _authenticate(reader: sessionmaker[Session], node_key: str) -> None:
+    with reader() as session:
+        _host_of(session, node_key, lock=False)
+
+
+def _host_of(session: Session, node_key: str, *, lock: bool):  # type: ignore[no-untyped-def]
+    try:
+        return enrollment.authenticate(session, node_key, lock=lock)
+    except AuthError as exc:
+        raise ApiError(401, str(exc)) from None
+    except PendingApproval as exc:
+        raise ApiError(423, str(exc)) from None
 
 
 def _bearer(header: str) -> str:
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise HTTPException(401, "missing 'Authorization: Bearer <node key>'")
-    return token.strip()
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise ApiError(401, "missing 'Authorization: Bearer <node key>'")
+    if len(token) > limits.TOKEN or not token.isascii():
+        raise ApiError(401, "malformed node key")
+    return token
 
 
-def _store_report(sessions: sessionmaker[Session], node_key: str, report: wire.Report) -> wire.ReportAccepted:
-    for attempt in range(RETRIES):
+def _receive_report(writer: sessionmaker[Session], node_key: str, raw: bytes, encoding: str,
+                    settings: Settings) -> wire.ReportAccepted:
+    report = validate.parse(wire.Report, body.inflate(raw, encoding, settings.max_body_bytes))
+    now = utcnow()
+    validate.check_report(report, settings.max_software_items, now)
+    with writer.begin() as session:
+        host = _host_of(session, node_key, lock=True)
+        if host.uuid != report.host.uuid:
+            raise ApiError(422, f"report is for host {report.host.uuid!r} but the node key belongs to {host.uuid!r}")
         try:
-            with sessions.begin() as session:
-                host = enrollment.authenticate(session, node_key)
-                if host.uuid != report.host.uuid:
-                    raise HTTPException(
-                        422, f"report is for host {report.host.uuid!r} but the node key belongs to {host.uuid!r}"
-                    )
-                return apply_report(session, host, report, dt.datetime.now(dt.timezone.utc))
-        except AuthError as exc:
-            raise HTTPException(401, str(exc)) from None
-        except IntegrityError:
-            if attempt == RETRIES - 1:
-                raise
-    raise AssertionError("unreachable")
+            return apply_report(session, host, report, now)
+        except InvalidInput as exc:
+            raise ApiError(422, str(exc)) from None

@@ -1,52 +1,47 @@
-"""Read a request body within limits: size before and after gunzip, JSON
-syntax, text encoding. Each failure is an HTTP error with a clear reason."""
+"""Read a request body within limits. Reading is async and bounded (the
+socket is drained only up to the limit); inflating runs later in a worker
+thread with the parsing, so a large body never stalls the event loop."""
 from __future__ import annotations
 
-import json
 import zlib
-from typing import Any
 
-from fastapi import HTTPException, Request
+from fastapi import Request
+
+from server.api.problems import ApiError
 
 
-async def read_json(request: Request, limit: int) -> Any:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise HTTPException(413, f"body of {declared} bytes exceeds the limit of {limit}")
+async def read_raw(request: Request, limit: int) -> tuple[bytes, str]:
+    """(body bytes as sent, content encoding), refusing more than ``limit`` bytes."""
+    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    if encoding not in ("gzip", "", "identity"):
+        raise ApiError(415, f"unsupported Content-Encoding {encoding!r} (use gzip or none)")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, f"body of {declared} bytes exceeds the limit of {limit}")
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise HTTPException(413, f"body exceeds the limit of {limit} bytes")
+            raise ApiError(413, f"body exceeds the limit of {limit} bytes")
         chunks.append(chunk)
-    raw = b"".join(chunks)
-    encoding = request.headers.get("content-encoding", "identity").strip().lower()
-    if encoding == "gzip":
-        raw = _gunzip(raw, limit)
-    elif encoding not in ("", "identity"):
-        raise HTTPException(415, f"unsupported Content-Encoding {encoding!r} (use gzip or none)")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise HTTPException(400, f"body is not UTF-8 (byte {exc.start})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise HTTPException(400, f"body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-    except RecursionError:
-        raise HTTPException(400, "body is nested too deeply") from None
+    return b"".join(chunks), encoding
 
 
-def _gunzip(raw: bytes, limit: int) -> bytes:
-    # A gzip bomb stops at the limit instead of filling memory.
+def inflate(raw: bytes, encoding: str, limit: int) -> bytes:
+    """The body as JSON bytes: gunzipped when sent gzip, strictly (one member,
+    nothing after it) and never beyond ``limit`` bytes (a gzip bomb stops there)."""
+    if encoding != "gzip":
+        return raw
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
         out = inflater.decompress(raw, limit + 1)
     except zlib.error as exc:
-        raise HTTPException(400, f"body is not valid gzip: {exc}") from None
+        raise ApiError(400, f"body is not valid gzip: {exc}") from None
     if len(out) > limit or inflater.unconsumed_tail:
-        raise HTTPException(413, f"decompressed body exceeds the limit of {limit} bytes")
+        raise ApiError(413, f"decompressed body exceeds the limit of {limit} bytes")
     if not inflater.eof:
-        raise HTTPException(400, "gzip body is truncated")
+        raise ApiError(400, "gzip body is truncated")
+    if inflater.unused_data:
+        raise ApiError(400, f"{len(inflater.unused_data)} bytes follow the gzip member (one gzip member only)")
     return out

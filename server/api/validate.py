@@ -1,68 +1,147 @@
-"""Validate wire types with pydantic over the collector's own dataclasses
-(the one definition of the format), plus limits pydantic cannot express on
-stdlib dataclasses."""
+"""Validate a request body against the wire types: JSON syntax and types with
+pydantic (strict: ``false`` is no integer, ``"1"`` is no number), over the
+collector's own dataclasses (the one definition of the format), then the
+limits carried in their field metadata (``collector.limits``), which pydantic
+cannot read from stdlib dataclasses.
+
+Runs in a worker thread: parsing a 16 MB body must not stall the event loop.
+"""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from fastapi import HTTPException
 from pydantic import TypeAdapter, ValidationError
 
-from collector import wire
+from collector import limits, wire
+from server.api.problems import ApiError
 
 T = TypeVar("T")
 
 
 @lru_cache(maxsize=None)
-def _adapter(kind: type) -> TypeAdapter[Any]:
+def adapter(kind: type) -> TypeAdapter[Any]:
     return TypeAdapter(kind)
 
 
-def parse(kind: type[T], data: Any, max_string: int) -> T:
+def parse(kind: type[T], raw: bytes) -> T:
+    """``raw`` (UTF-8 JSON) as a ``kind``, or ApiError 400 (not JSON) / 422."""
     try:
-        value = _adapter(kind).validate_python(data)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError(400, f"body is not UTF-8 (byte {exc.start})") from None
+    try:
+        value = adapter(kind).validate_json(text, strict=True)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)[:10]
-        detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors)
-        raise HTTPException(422, f"invalid {kind.__name__}: {detail}") from None
-    bad = _bad_text(value, kind.__name__, max_string)
+        errors = exc.errors(include_url=False)
+        if errors and errors[0]["type"] == "json_invalid":
+            raise ApiError(400, _not_json(str(errors[0]["ctx"].get("error", errors[0]["msg"])))) from None
+        detail = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '$'}: {e['msg']}" for e in errors[:10])
+        raise ApiError(422, f"invalid {kind.__name__}: {detail}") from None
+    bad = check_limits(value, kind.__name__)
     if bad:
-        raise HTTPException(422, bad)
+        raise ApiError(422, bad)
     return value
 
 
-def _bad_text(value: Any, where: str, max_string: int) -> str | None:
-    """Over-long strings, NUL and lone surrogates (which PostgreSQL text cannot
-    store, nor UTF-8 encode): refuse them, naming the field that carries them."""
-    if isinstance(value, str):
-        if len(value) > max_string:
-            return f"{where}: {len(value)} characters exceed the limit of {max_string}"
-        if "\x00" in value:
-            return f"{where}: contains a NUL character"
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return f"{where}: contains an unpaired surrogate"
-        return None
-    if dataclasses.is_dataclass(value):
-        for f in dataclasses.fields(value):
-            found = _bad_text(getattr(value, f.name), f"{where}.{f.name}", max_string)
-            if found:
-                return found
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _bad_text(item, f"{where}[{index}]", max_string)
-            if found:
-                return found
+def _not_json(reason: str) -> str:
+    if "recursion limit" in reason:
+        return "body is nested too deeply"
+    if "hex escape" in reason:
+        # NOTE: the JSON parser (jiter) refuses a lone \uD800-\uDFFF escape this way.
+        return f"body is not JSON: {reason} (an unpaired surrogate escape cannot be stored as text)"
+    return f"body is not JSON: {reason}"
+
+
+@lru_cache(maxsize=None)
+def _fields(kind: type) -> tuple[tuple[str, int | None, int | None], ...]:
+    """(name, max characters, max items) of each field of a wire dataclass."""
+    return tuple(
+        (f.name, f.metadata.get("max_length", limits.OTHER_TEXT if f.type in ("str", str) else None),
+         f.metadata.get("max_items"))
+        for f in dataclasses.fields(kind)
+    )
+
+
+def check_limits(value: Any, where: str) -> str | None:
+    """The first limit ``value`` breaks, named by its field path, or None.
+    Over-long texts, NUL and lone surrogates (which PostgreSQL cannot store),
+    too many items, integers outside 0..2^63-1."""
+    for name, max_length, max_items in _fields(type(value)):
+        item = getattr(value, name)
+        path = f"{where}.{name}"
+        if isinstance(item, str):
+            found = _bad_text(item, path, max_length or limits.OTHER_TEXT)
+        elif isinstance(item, bool):
+            found = None
+        elif isinstance(item, int):
+            found = None if 0 <= item <= limits.MAX_INTEGER else f"{path}: {item} is outside 0..{limits.MAX_INTEGER}"
+        elif isinstance(item, list):
+            found = _bad_list(item, path, max_items)
+        elif dataclasses.is_dataclass(item):
+            found = check_limits(item, path)
+        else:
+            found = None
+        if found:
+            return found
     return None
 
 
-def check_report(report: wire.Report, max_software: int) -> None:
+def _bad_list(values: list[Any], path: str, max_items: int | None) -> str | None:
+    if max_items is not None and len(values) > max_items:
+        return f"{path}: {len(values)} items exceed the limit of {max_items}"
+    for index, item in enumerate(values):
+        found = check_limits(item, f"{path}[{index}]")
+        if found:
+            return found
+    return None
+
+
+def _bad_text(value: str, path: str, max_length: int) -> str | None:
+    if len(value) > max_length:
+        return f"{path}: {len(value)} characters exceed the limit of {max_length}"
+    if "\x00" in value:
+        return f"{path}: contains a NUL character"
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"{path}: contains an unpaired surrogate"
+    return None
+
+
+def check_enroll(request: wire.EnrollRequest) -> None:
+    if request.wire_version != wire.WIRE_VERSION:
+        raise ApiError(422, f"wire_version {request.wire_version} not supported (server speaks {wire.WIRE_VERSION})")
+
+
+def check_report(report: wire.Report, max_software: int, now: dt.datetime) -> None:
     if report.wire_version != wire.WIRE_VERSION:
-        raise HTTPException(422, f"wire_version {report.wire_version} not supported (server speaks {wire.WIRE_VERSION})")
+        raise ApiError(422, f"wire_version {report.wire_version} not supported (server speaks {wire.WIRE_VERSION})")
     if len(report.software) > max_software:
-        raise HTTPException(413, f"{len(report.software)} software items exceed the limit of {max_software}")
+        raise ApiError(413, f"{len(report.software)} software items exceed the limit of {max_software}")
     if not report.host.uuid.strip():
-        raise HTTPException(422, "Report.host.uuid is empty")
+        raise ApiError(422, "Report.host.uuid is empty")
+    collected_at(report.collected_at, now)
+
+
+def collected_at(value: str, now: dt.datetime) -> dt.datetime:
+    """The report's date in UTC; ApiError 422 when it is no date, out of
+    range, or ahead of the server's clock by more than the allowed skew."""
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=dt.timezone.utc)
+        parsed = parsed.astimezone(dt.timezone.utc)
+    except ValueError:
+        raise ApiError(422, f"Report.collected_at: {value!r} is not an ISO 8601 date and time") from None
+    except OverflowError:
+        raise ApiError(422, f"Report.collected_at: {value!r} is out of range") from None
+    if parsed > now + limits.MAX_FUTURE_SKEW:
+        raise ApiError(422, f"Report.collected_at: {value} is ahead of the server's clock ({now.isoformat()}) "
+                            f"by more than {limits.MAX_FUTURE_SKEW}; check the PC's clock")
+    if parsed < limits.EARLIEST:
+        raise ApiError(422, f"Report.collected_at: {value} is before {limits.EARLIEST.date()}; check the PC's clock")
+    return parsed

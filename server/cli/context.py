@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from server.db import migrate
-from server.db.engine import make_engine, make_sessionmaker
+from server.db.engine import make_engine, make_reader, make_sessionmaker
 from server.errors import DatabaseError, PatchgapError
 from server.feeds.interface import FeedError
 from server.reports.render import FORMATS, render
@@ -52,7 +52,14 @@ class Context:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
+        """A transaction that writes (SQLite: holds the write lock from the start)."""
         with make_sessionmaker(self.engine).begin() as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A transaction that only reads: never waits for, nor holds up, the API's writes."""
+        with make_reader(self.engine).begin() as session:
             yield session
 
 

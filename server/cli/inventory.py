@@ -6,7 +6,9 @@ import datetime as dt
 import click
 
 from server import queries
+from server.cli import identity
 from server.cli.context import Context, echo_rows, handle_errors, output_options, pass_context
+from server.inventory import approval
 from server.reports.i18n import date_text, phrase
 from server.reports.render import render, render_facts
 from server.reports.weekly import Week, weekly
@@ -16,24 +18,43 @@ GAP_COLUMNS = ["host", "unit", "advisory", "severity", "cves", "item", "installe
 
 @click.command()
 @click.option("--unit", help="Only this unit.")
+@click.option("--pending", is_flag=True, help="Enrollments waiting for an admin's approval instead.")
 @output_options
 @pass_context
 @handle_errors
-def hosts(ctx: Context, unit: str | None, fmt: str) -> None:
+def hosts(ctx: Context, unit: str | None, pending: bool, fmt: str) -> None:
     """Enrolled hosts with their OS, software count and open gaps."""
-    with ctx.transaction() as session:
+    with ctx.reading() as session:
+        if pending:
+            rows = identity.attempt_rows(approval.pending(session))
+            echo_rows(ctx, [r for r in rows if not unit or r["unit"] == unit], fmt, identity.ATTEMPT_COLUMNS)
+            return
         echo_rows(ctx, queries.hosts(session, unit), fmt)
 
 
-@click.command()
+class HostGroup(click.Group):
+    """``host NAME`` shows a host; ``host approve|deny|revoke ...`` act on one."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=HostGroup)
+def host() -> None:
+    """One host: `host NAME` shows it; approve, deny or revoke its enrollment."""
+
+
+@host.command("show")
 @click.argument("name")
 @output_options
 @pass_context
 @handle_errors
-def host(ctx: Context, name: str, fmt: str) -> None:
+def host_show(ctx: Context, name: str, fmt: str) -> None:
     """One host: facts, addresses, hotfixes and open gaps."""
     now = dt.datetime.now(dt.timezone.utc)
-    with ctx.transaction() as session:
+    with ctx.reading() as session:
         facts, addresses, patches = queries.host_detail(session, name)
         gaps = queries.gaps(session, now, host=name)
     if fmt != "table":
@@ -63,7 +84,7 @@ def host(ctx: Context, name: str, fmt: str) -> None:
 @handle_errors
 def software(ctx: Context, host_name: str | None, name: str | None, fmt: str) -> None:
     """Distinct installed software and how many hosts have it."""
-    with ctx.transaction() as session:
+    with ctx.reading() as session:
         echo_rows(ctx, queries.software(session, host_name, name), fmt)
 
 
@@ -85,7 +106,7 @@ def _as_of(day: dt.datetime | None) -> dt.datetime:
 def gaps(ctx: Context, host_name: str | None, unit: str | None, warning: str | None, overdue: bool,
          as_of: dt.datetime | None, fmt: str) -> None:
     """Open gaps: which host misses which fix, deadline first."""
-    with ctx.transaction() as session:
+    with ctx.reading() as session:
         rows = queries.gaps(session, _as_of(as_of), host=host_name, unit=unit, warning=warning, overdue=overdue)
     echo_rows(ctx, rows, fmt, GAP_COLUMNS + (["first_detected"] if fmt != "table" else []))
 
@@ -104,7 +125,7 @@ def report_weekly(ctx: Context, week_ending: dt.datetime | None, fmt: str) -> No
     """Per unit: hosts, reporting this week, hosts with open gaps, overdue."""
     day = week_ending.date() if week_ending else dt.datetime.now(dt.timezone.utc).date()
     week = Week.ending(day)
-    with ctx.transaction() as session:
+    with ctx.reading() as session:
         rows = weekly(session, week)
     if fmt == "table":
         start = date_text(week.start.date())
@@ -123,9 +144,12 @@ def explain(ctx: Context, host_name: str, advisory: str, fmt: str) -> None:
     """Why HOST is (or is not) affected by ADVISORY: rule, item, comparison."""
     from server.matching.explain import explain as explain_host
 
-    with ctx.transaction() as session:
+    with ctx.reading() as session:
         rows = [e.as_row() for e in explain_host(session, queries.find_host(session, host_name), advisory)]
     echo_rows(ctx, rows, fmt)
 
+
+for command in identity.HOST_COMMANDS:
+    host.add_command(command)
 
 COMMANDS = (hosts, host, software, gaps, explain, report)

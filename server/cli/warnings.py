@@ -127,7 +127,7 @@ def _open_hosts(session, advisory_pk: int | None) -> int:  # type: ignore[no-unt
 @handle_errors
 def warnings_list(ctx: Context, fmt: str) -> None:
     """Imported warnings, newest first, with the hosts still affected."""
-    with ctx.transaction() as session:
+    with ctx.reading() as session:
         rows = [
             {
                 "number": w.number,
@@ -151,7 +151,7 @@ def warnings_list(ctx: Context, fmt: str) -> None:
 def warnings_show(ctx: Context, number: str, fmt: str) -> None:
     """One warning: which CVEs resolved to which products and fixes (and
     which did not), the template rows, and the hosts each still affects."""
-    with ctx.transaction() as session:
+    with ctx.reading() as session:
         facts, rows = warning_overview(session, number)
     if fmt == "json":
         click.echo(json.dumps({"warning": facts, "items": rows}, default=str, ensure_ascii=False, indent=2))

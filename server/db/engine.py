@@ -1,6 +1,14 @@
-"""Engine and session factories. Nothing is built at import time."""
+"""Engine and session factories. Nothing is built at import time.
+
+On SQLite every transaction begins ``IMMEDIATE`` (it takes the write lock
+first, waiting up to the busy timeout) unless it is opened through
+:func:`make_reader`: a deferred transaction that reads and then writes fails
+at once with "database is locked" when another connection committed in
+between, and SQLite's busy timeout never applies to that case.
+"""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -44,6 +52,21 @@ def make_engine(url: str) -> Engine:
     )
 
 
+# An acknowledged report must survive a power cut: in WAL mode only FULL
+# syncs the log at every commit (NORMAL may lose the last commits). The
+# environment variable exists for benchmarks that measure the difference.
+SQLITE_SYNCHRONOUS_ENV = "PATCHGAP_SQLITE_SYNCHRONOUS"
+SQLITE_SYNCHRONOUS = ("FULL", "NORMAL", "EXTRA")
+BEGIN_OPTION = "sqlite_begin"
+
+
+def sqlite_synchronous() -> str:
+    value = os.environ.get(SQLITE_SYNCHRONOUS_ENV, "FULL").strip().upper()
+    if value not in SQLITE_SYNCHRONOUS:
+        raise DatabaseError(f"{SQLITE_SYNCHRONOUS_ENV}={value!r}: use one of {', '.join(SQLITE_SYNCHRONOUS)}")
+    return value
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     # NOTE: pysqlite starts transactions lazily, on the first write, so a
     # SAVEPOINT opened first would run outside any transaction and a rollback
@@ -56,13 +79,21 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA synchronous={sqlite_synchronous()}")
     cursor.close()
 
 
 def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
-    connection.exec_driver_sql("BEGIN")
+    mode = connection.get_execution_options().get(BEGIN_OPTION, "IMMEDIATE")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for work that writes (SQLite: ``BEGIN IMMEDIATE``)."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def make_reader(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that only read: on SQLite a deferred transaction, which in WAL
+    mode never waits for writers nor makes them wait."""
+    return sessionmaker(engine.execution_options(**{BEGIN_OPTION: "DEFERRED"}), expire_on_commit=False)

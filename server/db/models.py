@@ -27,6 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from collector import limits as L
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -73,6 +75,8 @@ class Unit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # New hosts enrolled with this unit's secret wait for an admin's approval.
+    approve_new_hosts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class EnrollSecret(Base):
@@ -91,27 +95,56 @@ class EnrollSecret(Base):
 class Host(Base):
     __tablename__ = "hosts"
     id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(String(128), unique=True)
-    hostname: Mapped[str] = mapped_column(String(255), index=True)
+    uuid: Mapped[str] = mapped_column(String(L.UUID), unique=True)
+    hostname: Mapped[str] = mapped_column(String(L.HOSTNAME), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     node_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    platform: Mapped[str] = mapped_column(String(64), default="")
-    platform_like: Mapped[str] = mapped_column(String(128), default="")
-    os_name: Mapped[str] = mapped_column(String(255), default="")
-    os_version: Mapped[str] = mapped_column(String(128), default="")
-    os_build: Mapped[str] = mapped_column(String(128), default="")
-    os_arch: Mapped[str] = mapped_column(String(64), default="")
-    os_codename: Mapped[str] = mapped_column(String(64), default="")
+    platform: Mapped[str] = mapped_column(String(L.PLATFORM), default="")
+    platform_like: Mapped[str] = mapped_column(String(L.PLATFORM_LIKE), default="")
+    os_name: Mapped[str] = mapped_column(String(L.OS_NAME), default="")
+    os_version: Mapped[str] = mapped_column(String(L.OS_VERSION), default="")
+    os_build: Mapped[str] = mapped_column(String(L.OS_BUILD), default="")
+    os_arch: Mapped[str] = mapped_column(String(L.ARCH), default="")
+    os_codename: Mapped[str] = mapped_column(String(L.CODENAME), default="")
     # "debian:12", "ubuntu:22.04", "rhel:9", "" for Windows/macOS: the release
     # distro advisories are written for.
     distro: Mapped[str] = mapped_column(String(64), default="", index=True)
-    hardware: Mapped[str] = mapped_column(String(255), default="")
-    collector_version: Mapped[str] = mapped_column(String(64), default="")
-    collector_source: Mapped[str] = mapped_column(String(32), default="")
+    hardware: Mapped[str] = mapped_column(String(2 * L.HARDWARE_PART + 1), default="")
+    collector_version: Mapped[str] = mapped_column(String(L.COLLECTOR_VERSION), default="")
+    collector_source: Mapped[str] = mapped_column(String(L.COLLECTOR_SOURCE), default="")
     enrolled_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_report_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     last_collected_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # Cut off by an admin: no node key works until an enrollment is approved.
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     unit: Mapped[Unit] = relationship()
+
+
+class EnrollAttempt(Base):
+    """Every enrollment asked for and what became of it: the audit trail of
+    host identity, the queue of enrollments waiting for an admin, and what
+    the rate limits count. A pending attempt holds the hash of the node key
+    it issued; approving it gives that key to the host."""
+
+    __tablename__ = "enroll_attempts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    source_address: Mapped[str] = mapped_column(String(L.ADDRESS), default="")
+    secret_id: Mapped[int | None] = mapped_column(ForeignKey("enroll_secrets.id", ondelete="SET NULL"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
+    host_id: Mapped[int | None] = mapped_column(ForeignKey("hosts.id", ondelete="SET NULL"))
+    host_uuid: Mapped[str] = mapped_column(String(L.UUID), default="")
+    hostname: Mapped[str] = mapped_column(String(L.HOSTNAME), default="")
+    outcome: Mapped[str] = mapped_column(String(16), index=True)
+    reason: Mapped[str] = mapped_column(String(255), default="")
+    node_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    unit: Mapped[Unit | None] = relationship()
+
+    __table_args__ = (
+        Index("ix_enroll_attempts_source_address_at", "source_address", "at"),
+        Index("ix_enroll_attempts_secret_id_at", "secret_id", "at"),
+    )
 
 
 class Software(Base):
@@ -121,16 +154,16 @@ class Software(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # sha256 of the identity fields: one portable unique key for upserts.
     key: Mapped[str] = mapped_column(String(64), unique=True)
-    ecosystem: Mapped[str] = mapped_column(String(32))
-    name: Mapped[str] = mapped_column(String(512))
-    version: Mapped[str] = mapped_column(String(255))
-    arch: Mapped[str] = mapped_column(String(64), default="")
-    vendor: Mapped[str] = mapped_column(String(255), default="")
-    source_package: Mapped[str] = mapped_column(String(255), default="")
-    release: Mapped[str] = mapped_column(String(128), default="")
+    ecosystem: Mapped[str] = mapped_column(String(L.ECOSYSTEM))
+    name: Mapped[str] = mapped_column(String(L.SOFTWARE_NAME))
+    version: Mapped[str] = mapped_column(String(L.VERSION))
+    arch: Mapped[str] = mapped_column(String(L.ARCH), default="")
+    vendor: Mapped[str] = mapped_column(String(L.VENDOR), default="")
+    source_package: Mapped[str] = mapped_column(String(L.SOURCE_PACKAGE), default="")
+    release: Mapped[str] = mapped_column(String(L.RELEASE), default="")
     # The name advisories are matched on (source package for distros,
     # normalised product name for programs).
-    match_name: Mapped[str] = mapped_column(String(512))
+    match_name: Mapped[str] = mapped_column(String(L.SOFTWARE_NAME))
 
     __table_args__ = (Index("ix_software_ecosystem_match_name", "ecosystem", "match_name"),)
 
@@ -149,9 +182,9 @@ class HostPatch(Base):
     host_id: Mapped[int] = mapped_column(
         ForeignKey("hosts.id", ondelete="CASCADE"), primary_key=True
     )
-    hotfix_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    installed_on: Mapped[str] = mapped_column(String(64), default="")
-    description: Mapped[str] = mapped_column(String(255), default="")
+    hotfix_id: Mapped[str] = mapped_column(String(L.HOTFIX_ID), primary_key=True)
+    installed_on: Mapped[str] = mapped_column(String(L.INSTALLED_ON), default="")
+    description: Mapped[str] = mapped_column(String(L.DESCRIPTION), default="")
     first_seen: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_seen: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
@@ -163,9 +196,9 @@ class HostAddress(Base):
     __tablename__ = "host_addresses"
     id: Mapped[int] = mapped_column(primary_key=True)
     host_id: Mapped[int] = mapped_column(ForeignKey("hosts.id", ondelete="CASCADE"), index=True)
-    address: Mapped[str] = mapped_column(String(64), index=True)
-    interface: Mapped[str] = mapped_column(String(128), default="")
-    mac: Mapped[str] = mapped_column(String(64), default="")
+    address: Mapped[str] = mapped_column(String(L.ADDRESS), index=True)
+    interface: Mapped[str] = mapped_column(String(L.INTERFACE), default="")
+    mac: Mapped[str] = mapped_column(String(L.MAC), default="")
     kind: Mapped[str] = mapped_column(String(16), default="interface")
     first_seen: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_seen: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)

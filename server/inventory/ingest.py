@@ -11,10 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from collector import wire
+from collector import limits, wire
 from server.db.models import Host, HostAddress, HostPatch, HostSoftware, Software
+from server.errors import InvalidInput
 from server.inventory.distro import distro_of
 from server.matching.identity import match_name
 
@@ -43,19 +45,26 @@ def chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:  # type: 
         yield values[start : start + size]
 
 
-def parse_collected_at(value: str) -> dt.datetime | None:
+def parse_collected_at(value: str) -> dt.datetime:
+    """The report's date in UTC (naive means UTC); InvalidInput when it is none."""
     try:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError):
+        raise InvalidInput(f"collected_at {value!r} is not a usable ISO 8601 date and time") from None
 
 
 def ingest_report(session: Session, host: Host, report: wire.Report, now: dt.datetime) -> IngestResult:
     """Apply ``report`` to ``host``. A report older than the newest one already
     applied (a spooled report arriving late) only adds address history."""
-    collected = parse_collected_at(report.collected_at) or now
-    stale = host.last_collected_at is not None and collected < host.last_collected_at
+    collected = parse_collected_at(report.collected_at)
+    newest = host.last_collected_at
+    # NOTE: servers before the future-date check stored dates such as
+    # 9999-01-01, after which every real report looked stale; such a date
+    # no longer holds a host back.
+    if newest is not None and newest > now + limits.MAX_FUTURE_SKEW:
+        newest = None
+    stale = newest is not None and collected < newest
     host.last_report_at = now
     _record_addresses(session, host.id, report.addresses, collected)
     if stale:
@@ -87,36 +96,49 @@ def _update_host(host: Host, report: wire.Report, collected: dt.datetime) -> Non
 
 
 def _distinct_software(session: Session, items: Sequence[wire.Software]) -> tuple[set[int], list[int]]:
-    """Ids of the distinct software rows for ``items``, creating missing ones."""
+    """Ids of the distinct software rows for ``items``, creating missing ones.
+
+    Another report may create the same row at the same moment: the insert
+    skips rows that exist by then (``ON CONFLICT DO NOTHING``; on PostgreSQL
+    it waits for the other transaction), in key order so two such inserts
+    never deadlock. Rows this report did not create are not "new" to it."""
     by_key = {software_key(item): item for item in items}
-    ids: dict[str, int] = {}
-    keys = list(by_key)
-    for part in chunks(keys):
-        for key, sw_id in session.execute(select(Software.key, Software.id).where(Software.key.in_(part))):
-            ids[key] = sw_id
+    keys = sorted(by_key)
+    ids = _software_ids(session, keys)
     missing = [key for key in keys if key not in ids]
-    if missing:
-        session.execute(
-            insert(Software),
-            [
-                {
-                    "key": key,
-                    "ecosystem": by_key[key].ecosystem,
-                    "name": by_key[key].name,
-                    "version": by_key[key].version,
-                    "arch": by_key[key].arch,
-                    "vendor": by_key[key].vendor,
-                    "source_package": by_key[key].source_package,
-                    "release": by_key[key].release,
-                    "match_name": match_name(by_key[key].ecosystem, by_key[key].name, by_key[key].source_package),
-                }
-                for key in missing
-            ],
-        )
-        for part in chunks(missing):
-            for key, sw_id in session.execute(select(Software.key, Software.id).where(Software.key.in_(part))):
-                ids[key] = sw_id
-    return set(ids.values()), sorted(ids[key] for key in missing)
+    if not missing:
+        return set(ids.values()), []
+    rows = [_software_row(key, by_key[key]) for key in missing]
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        statement = postgresql.insert(Software).on_conflict_do_nothing(index_elements=["key"])
+    elif dialect == "sqlite":
+        statement = sqlite.insert(Software).on_conflict_do_nothing(index_elements=["key"])
+    else:
+        statement = insert(Software)
+    created: list[int] = []
+    for part in chunks(rows):
+        created.extend(session.scalars(statement.returning(Software.id), part))
+    ids.update(_software_ids(session, missing))
+    return set(ids.values()), sorted(created)
+
+
+def _software_ids(session: Session, keys: Sequence[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for part in chunks(keys):
+        ids.update(session.execute(select(Software.key, Software.id).where(Software.key.in_(part))).all())
+    return ids
+
+
+def _software_row(key: str, item: wire.Software) -> dict[str, str]:
+    name = match_name(item.ecosystem, item.name, item.source_package)
+    if len(name) > limits.SOFTWARE_NAME:
+        # Case folding can lengthen a name (one "İ" lowers to two characters).
+        raise InvalidInput(f"software {item.name[:80]!r}: its normalised name exceeds {limits.SOFTWARE_NAME} characters")
+    return {
+        "key": key, "ecosystem": item.ecosystem, "name": item.name, "version": item.version, "arch": item.arch,
+        "vendor": item.vendor, "source_package": item.source_package, "release": item.release, "match_name": name,
+    }
 
 
 def _replace_host_software(session: Session, host_id: int, wanted: set[int], now: dt.datetime) -> tuple[int, int]:
@@ -137,6 +159,9 @@ def _replace_host_software(session: Session, host_id: int, wanted: set[int], now
 
 def _replace_patches(session: Session, host_id: int, patches: Sequence[wire.Patch], now: dt.datetime) -> None:
     reported = {p.hotfix_id.strip().upper(): p for p in patches if p.hotfix_id.strip()}
+    too_long = next((kb for kb in reported if len(kb) > limits.HOTFIX_ID), None)
+    if too_long is not None:
+        raise InvalidInput(f"hotfix {too_long[:80]!r}: upper-cased it exceeds {limits.HOTFIX_ID} characters")
     current = set(session.scalars(select(HostPatch.hotfix_id).where(HostPatch.host_id == host_id)))
     gone = sorted(current - set(reported))
     for part in chunks(gone):
@@ -166,14 +191,17 @@ def _replace_patches(session: Session, host_id: int, patches: Sequence[wire.Patc
 
 
 def _record_addresses(session: Session, host_id: int, addresses: Sequence[wire.Address], seen: dt.datetime) -> None:
-    """Address history: first/last seen per (address, interface), never deleted."""
-    existing = {
-        (row.address, row.interface): row
-        for row in session.scalars(
-            select(HostAddress).where(HostAddress.host_id == host_id, HostAddress.kind == "interface")
-        )
-    }
-    for item in {(a.address, a.interface): a for a in addresses if a.address}.values():
+    """Address history: first/last seen per (address, interface), never deleted.
+    Only the rows of the reported addresses are read: a host's history grows
+    with every address it ever had, a report carries only today's."""
+    reported = {(a.address, a.interface): a for a in addresses if a.address}
+    existing: dict[tuple[str, str], HostAddress] = {}
+    for part in chunks(sorted({address for address, _ in reported})):
+        for row in session.scalars(select(HostAddress).where(
+            HostAddress.host_id == host_id, HostAddress.kind == "interface", HostAddress.address.in_(part)
+        )):
+            existing[(row.address, row.interface)] = row
+    for item in reported.values():
         row = existing.get((item.address, item.interface))
         if row is None:
             session.add(

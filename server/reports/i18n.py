@@ -65,6 +65,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "documents": ("Documents", "Số tài liệu"),
     "advisories": ("Advisories", "Số khuyến cáo"),
     "last_error": ("Last error", "Lỗi gần nhất"),
+    "request": ("Request", "Yêu cầu số"),
+    "requested": ("Requested", "Thời điểm yêu cầu"),
+    "source_address": ("From address", "Từ địa chỉ"),
+    "outcome": ("Outcome", "Kết quả"),
+    "approve_new_hosts": ("New hosts need approval", "Máy mới cần phê duyệt"),
 }
 
 PHRASES: dict[str, tuple[str, str]] = {
@@ -86,6 +91,29 @@ PHRASES: dict[str, tuple[str, str]] = {
     "warning_deadline": ("Deadline: {deadline}", "Thời hạn xử lý: {deadline}"),
     "warning_hosts": ("Affected hosts: {hosts}", "Số máy bị ảnh hưởng: {hosts}"),
     "no_deadline": ("none", "chưa có"),
+    # Host identity: enrollment outcomes, reasons and the admin's decisions.
+    "enrolled": ("enrolled", "đã đăng ký"),
+    "rekeyed": ("re-keyed with proof", "cấp lại khóa (có xác thực)"),
+    "pending": ("awaiting approval", "chờ phê duyệt"),
+    "approved": ("approved", "đã phê duyệt"),
+    "denied": ("denied", "đã từ chối"),
+    "superseded": ("superseded", "đã bị thay thế"),
+    "bad_secret": ("wrong secret", "sai mã bí mật"),
+    "refused": ("refused", "bị từ chối"),
+    "new_host_needs_approval": ("the unit approves new hosts", "đơn vị yêu cầu phê duyệt máy mới"),
+    "no_proof": ("known host without its current node key", "máy đã có nhưng không gửi khóa hiện tại"),
+    "wrong_key": ("known host with a key that is not its current one", "máy đã có nhưng gửi khóa không đúng"),
+    "host_revoked": ("host revoked by an admin", "máy đã bị quản trị viên thu hồi"),
+    "other_unit": ("host belongs to another unit", "máy thuộc đơn vị khác"),
+    "unknown_secret": ("unknown or revoked secret", "mã bí mật không tồn tại hoặc đã thu hồi"),
+    "empty_uuid": ("no host uuid", "thiếu UUID của máy"),
+    "host_approved": ("approved: {host} now reports to unit {unit}", "đã phê duyệt: máy {host} báo cáo về đơn vị {unit}"),
+    "enrollment_denied": ("denied enrollment #{request} of {host}", "đã từ chối yêu cầu đăng ký số {request} của máy {host}"),
+    "host_revoked_done": ("revoked {host}: its node key no longer works; it can return only through `patchgap host approve`",
+                          "đã thu hồi máy {host}: khóa của máy không còn hiệu lực; chỉ có thể quay lại qua `patchgap host approve`"),
+    "approval_on": ("unit {unit}: new hosts wait for `patchgap host approve`",
+                    "đơn vị {unit}: máy mới phải chờ `patchgap host approve`"),
+    "approval_off": ("unit {unit}: new hosts are enrolled at once", "đơn vị {unit}: máy mới được đăng ký ngay"),
 }
 
 

@@ -12,10 +12,11 @@ from typing import Any
 
 from tabulate import tabulate
 
+from server.inventory import outcomes
 from server.reports.i18n import date_text, label, phrase
 
 FORMATS = ("table", "json", "csv")
-TRANSLATED_VALUES = frozenset({"critical", "high", "medium", "low", "TOTAL"})
+TRANSLATED_VALUES = frozenset({"critical", "high", "medium", "low", "TOTAL"}) | outcomes.SHOWN
 
 
 def _cell(value: Any, lang: str) -> Any:

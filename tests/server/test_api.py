@@ -136,11 +136,11 @@ def test_bad_reports_get_clear_errors_and_lose_nothing(client, secret, sessions)
         (json.dumps(bad(lambda d: d.pop("host"))).encode(), {}, 422, "host"),
         (json.dumps(bad(lambda d: d["software"][0].update(version=123))).encode(), {}, 422, "software.0.version"),
         (json.dumps(bad(lambda d: d["host"].update(hostname="a\u0000b"))).encode(), {}, 422, "NUL"),
-        (json.dumps(bad(lambda d: d["host"].update(hostname="x" * 5000))).encode(), {}, 422, "limit"),
+        (json.dumps(bad(lambda d: d["host"].update(hostname="x" * 5000))).encode(), {}, 422, "at most 255 characters"),
         (json.dumps(bad(lambda d: d.update(wire_version=99))).encode(), {}, 422, "wire_version"),
         (json.dumps(bad(lambda d: d["host"].update(uuid="someone-else"))).encode(), {}, 422, "node key belongs"),
-        # A lone surrogate, legal in JSON text, cannot be stored.
-        (json.dumps(good).replace('"ke-toan-01"', '"\\ud800"').encode(), {}, 422, "surrogate"),
+        # A lone surrogate escape cannot be stored (nor UTF-8 encoded): refused while parsing.
+        (json.dumps(good).replace('"ke-toan-01"', '"\\ud800"').encode(), {}, 400, "surrogate"),
         (b"[" * 100_000 + b"]" * 100_000, {}, 400, "nested"),
     ]
     for body, headers, status, words in cases:
