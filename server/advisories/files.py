@@ -20,6 +20,7 @@ from server.advisories.importer import ImportSummary, Progress, finish, store_do
 from server.advisories.store import StoreResult
 from server.errors import InvalidInput
 from server.feeds.interface import FeedError, Parsed, Problem
+from server.feeds.limits import TooLarge, read_document
 from server.feeds.registry import KINDS, feed_for, sniff, walk
 
 
@@ -59,11 +60,13 @@ def _unknown(file: Path) -> Problem:
         return Problem(str(file), "CSAF directory listing: `feeds add --kind csaf` reads it on sync", fatal=False)
     if file.suffix.lower() == ".json":
         try:
-            json.loads(file.read_bytes())
+            json.loads(read_document(file))
         except (ValueError, RecursionError) as exc:
             return Problem(str(file), f"not valid JSON: {exc}", "$")
         except OSError as exc:
             return Problem(str(file), f"cannot read: {exc.strerror or exc}")
+        except TooLarge as exc:
+            return Problem(str(file), str(exc))
     return Problem(str(file), "not a feed document patchgap knows (csaf, osv, kev, nvd, msrc)", fatal=False)
 
 

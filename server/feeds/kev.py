@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from server.feeds.interface import Advisory, Feed, FeedError, Parsed, Problem
+from server.feeds.limits import TooLarge, read_document
 
 CATALOG_URL = "https://www.cisa.gov/known-exploited-vulnerabilities-catalog"
 _CVE = re.compile(r"^CVE-\d{4}-\d{4,}$")
@@ -55,9 +56,11 @@ def parse_kev(path: Path) -> tuple[list[KevEntry], list[Problem]]:
     fatal problem; a bad or duplicate row is skipped with a warning."""
     name = str(path)
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        text = read_document(Path(path)).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Problem(name, f"cannot read: {exc}")]
+    except TooLarge as exc:
+        return [], [Problem(name, str(exc))]
     suffix = Path(path).suffix.lower()
     is_csv = suffix == ".csv" or (suffix != ".json" and not text.lstrip().startswith("{"))
     try:

@@ -1,9 +1,17 @@
 """The plain list of feed kinds, and which kind a file is (for ``feeds
 import`` without ``--kind``: admins copy whatever they have onto an
-air-gapped server)."""
+air-gapped server).
+
+A file is recognised by its first bytes only: a small file is decoded
+whole, a larger one by the keys its start holds. Size limits are the
+parsers' job (``server.feeds.limits``): sniffing a 200 MB file costs 1 MiB.
+"""
 from __future__ import annotations
 
+import gzip
 import json
+import re
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +22,17 @@ KINDS = ("csaf", "osv", "kev", "nvd", "msrc")
 # Files that travel with feed documents and are read by their feed, not
 # imported on their own: hashes, signatures, directory listings, notes.
 COMPANIONS = (".sha256", ".sha512", ".asc", ".sig", ".md", ".txt", ".html")
-_SNIFF_LIMIT = 256 * 1024 * 1024
+SNIFF_BYTES = 1024 * 1024
+# Keys that give a file's kind away, for a file too large to decode whole;
+# in the order _kind_of_json tries the kinds.
+_PREFIX_MARKERS = (
+    ("csaf", re.compile(rb'"(csaf_version|product_tree)"\s*:')),
+    ("csaf-directory", re.compile(rb'"(canonical_url|aggregator|csaf_providers)"\s*:|"(feed|service)"\s*:\s*\{')),
+    ("kev", re.compile(rb'"(catalogVersion|cveID)"\s*:')),
+    ("nvd", re.compile(rb'"CVE_Items"\s*:|"vulnerabilities"\s*:\s*\[\s*\{\s*"cve"\s*:\s*\{')),
+    ("msrc", re.compile(rb'"(@odata\.context|DocumentTitle)"\s*:')),
+    ("osv", re.compile(rb'"(affected|schema_version)"\s*:')),
+)
 
 
 def feed_for(kind: str, schema_dir: Path | None = None, strict: bool = False) -> Feed:
@@ -69,6 +87,26 @@ def _kind_of_json(data: Any) -> str | None:
     return None
 
 
+def _kind_of_prefix(head: bytes) -> str | None:
+    """The kind of a JSON file from its first :data:`SNIFF_BYTES` only."""
+    for kind, marker in _PREFIX_MARKERS:
+        if marker.search(head):
+            return kind
+    return None
+
+
+def _head(path: Path, gzipped: bool) -> bytes | None:
+    """Up to SNIFF_BYTES + 1 bytes of the file (decompressed), None when unreadable."""
+    try:
+        with path.open("rb") as handle:
+            if gzipped:
+                with gzip.GzipFile(fileobj=handle) as unzipped:
+                    return unzipped.read(SNIFF_BYTES + 1)
+            return handle.read(SNIFF_BYTES + 1)
+    except (OSError, EOFError, zlib.error):
+        return None
+
+
 def sniff(path: Path) -> str | None:
     """The feed kind of one file, or None when it is none of ours."""
     suffix = path.suffix.lower()
@@ -76,24 +114,16 @@ def sniff(path: Path) -> str | None:
         return None
     if suffix == ".zip":
         return "osv"
-    try:
-        if path.stat().st_size > _SNIFF_LIMIT:
-            return None
-        raw = path.read_bytes()
-    except OSError:
+    raw = _head(path, suffix == ".gz")
+    if raw is None:
         return None
-    if suffix == ".gz":
-        import gzip
-
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError):
-            return None
     head = raw[:4096].lstrip()
     if head.startswith(b"<"):
         return "msrc" if b"cvrf" in head.lower() else None
     if suffix == ".csv":
         return "kev" if b"cveID" in raw.split(b"\n", 1)[0] else None
+    if len(raw) > SNIFF_BYTES:
+        return _kind_of_prefix(raw[:SNIFF_BYTES])
     try:
         return _kind_of_json(json.loads(raw))
     except (ValueError, RecursionError):

@@ -13,6 +13,7 @@ from typing import Any
 from server.feeds.csaf.document import parse_document
 from server.feeds.csaf.lenient import load_json
 from server.feeds.interface import Feed, Parsed, Problem
+from server.feeds.limits import TooLarge, read_document
 
 # Top-level keys of the CSAF distribution files that are not advisories.
 _DISTRIBUTION_KEYS = (
@@ -99,10 +100,13 @@ class CsafFeed(Feed):
             return
         for file in iter_documents(path):
             try:
-                data = file.read_bytes()
+                data = read_document(file)
             except OSError as exc:
                 yield Parsed(source_file=str(file), problems=[
                     Problem(str(file), f"cannot read: {exc.strerror or exc}")])
+                continue
+            except TooLarge as exc:
+                yield Parsed(source_file=str(file), problems=[Problem(str(file), str(exc))])
                 continue
             parsed = parse_bytes(data, str(file), self._validator)
             if parsed is not None:

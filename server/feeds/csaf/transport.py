@@ -12,8 +12,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import httpx
 
 from server.feeds.interface import FeedError
+from server.feeds.limits import TooLarge, check_size, max_document_bytes, read_document
 
-MAX_BYTES = 64 * 1024 * 1024
 WELL_KNOWN = ".well-known/csaf/provider-metadata.json"
 
 
@@ -45,14 +45,19 @@ class HttpFetcher:
                     return None
                 if response.status_code >= 400:
                     raise FetchError(f"HTTP {response.status_code} for {url}")
+                declared = response.headers.get("content-length", "")
+                check_size(int(declared) if declared.isdigit() else 0)  # refused before reading
+                limit = max_document_bytes()
                 body = bytearray()
                 for chunk in response.iter_bytes():
                     body += chunk
-                    if len(body) > MAX_BYTES:
-                        raise FetchError(f"{url} is larger than {MAX_BYTES} bytes")
+                    if len(body) > limit:  # no or a wrong Content-Length
+                        raise TooLarge(None, limit)
                 return bytes(body)
         except (httpx.HTTPError, httpx.InvalidURL) as exc:  # NOTE: InvalidURL is no HTTPError
             raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
+        except TooLarge as exc:
+            raise FetchError(f"{url}: {exc}") from exc
 
     def close(self) -> None:
         if self._owned:
@@ -91,9 +96,11 @@ class FolderFetcher:
         if found is None:
             return None
         try:
-            return found.read_bytes()
+            return read_document(found)
         except OSError as exc:
             raise FetchError(f"{found}: {exc.strerror or exc}") from exc
+        except TooLarge as exc:
+            raise FetchError(f"{found}: {exc}") from exc
 
     def close(self) -> None:
         """Nothing to release."""

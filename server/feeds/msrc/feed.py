@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from server.feeds.interface import Feed, FeedError, Parsed, Problem
+from server.feeds.limits import TooLarge, read_document
 from server.feeds.msrc.cvrf_json import is_cvrf_json, read_cvrf_json
 from server.feeds.msrc.cvrf_xml import read_cvrf_xml
 from server.feeds.msrc.model import MsrcDoc, MsrcKb
@@ -48,9 +49,12 @@ def load(path: Path) -> Iterator[MsrcDoc]:
     for file in _files(path):
         source = str(file)
         try:
-            data = file.read_bytes()
+            data = read_document(file)
         except OSError as exc:
             yield _failed(source, f"cannot read: {exc}")
+            continue
+        except TooLarge as exc:
+            yield _failed(source, str(exc))
             continue
         if data.lstrip()[:1] == b"<":
             yield read_cvrf_xml(data, source)
@@ -128,6 +132,6 @@ _KB_FIELDS = _LISTS + _FIRST
 def parse_releases(path: Path) -> list[MsrcRelease]:
     """The monthly documents listed by a saved ``/cvrf/v3.0/updates`` answer."""
     try:
-        return read_releases(json.loads(path.read_bytes()))
+        return read_releases(json.loads(read_document(path)))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise FeedError(f"{path}: not a CVRF release index: {exc}") from exc

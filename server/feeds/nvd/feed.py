@@ -7,6 +7,7 @@ a 1.1 feed is ``{"CVE_Items": [...]}``. One :class:`Parsed` per file.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import zlib
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from server.feeds.interface import Feed, FeedError, Parsed, Problem
+from server.feeds.limits import TooLarge, read_bounded, read_document
 from server.feeds.nvd.cve import advisory, cve_id
 from server.feeds.nvd.legacy import is_legacy, to_api2
 
@@ -38,8 +40,13 @@ class NvdFeed(Feed):
 
 
 def _read(file: Path) -> bytes:
-    data = file.read_bytes()
-    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+    data = read_document(file)
+    if data[:2] != b"\x1f\x8b":
+        return data
+    # The limit is on the decompressed document (a small .gz can hold a huge
+    # one); gzip's stated size is unreliable in a cut file, so the read is bounded.
+    with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
+        return read_bounded(unzipped)
 
 
 def parse_file(file: Path) -> Parsed:
@@ -47,6 +54,8 @@ def parse_file(file: Path) -> Parsed:
     source = str(file)
     try:
         data = json.loads(_read(file))
+    except TooLarge as exc:
+        return Parsed(source, problems=[Problem(source, str(exc))])
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, RecursionError) as exc:
         return Parsed(source, problems=[Problem(source, f"not readable NVD JSON: {exc}")])
     return parse_data(data, source)

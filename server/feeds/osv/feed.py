@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from server.feeds.interface import Feed, FeedError, Parsed, Problem
+from server.feeds.limits import TooLarge, check_size, read_bounded, read_document
 from server.feeds.osv.record import decode, parse_record
 from server.feeds.osv.validate import OsvSchema
 
-MAX_RECORD_BYTES = 64 * 1024 * 1024
 _SUFFIXES = (".json", ".zip")
 # NOTE: zipfile reports damage through many exception types (CRC and header
 # errors, zlib/lzma stream errors, truncation, encryption, unknown methods).
@@ -35,10 +35,8 @@ class OsvFeed(Feed):
 
     kind = "osv"
 
-    def __init__(self, schema_dir: Path | None = None, strict: bool = False,
-                 max_record_bytes: int = MAX_RECORD_BYTES) -> None:
+    def __init__(self, schema_dir: Path | None = None, strict: bool = False) -> None:
         self._schema = OsvSchema(schema_dir, strict) if schema_dir is not None else None
-        self._max = max_record_bytes
 
     def parse(self, path: Path) -> Iterator[Parsed]:
         """One :class:`Parsed` per record: a ``.json`` file, every ``.json``
@@ -58,12 +56,14 @@ class OsvFeed(Feed):
             yield from self._archive(path)
             return
         try:
-            too_big = path.stat().st_size > self._max
-            raw = b"" if too_big else path.read_bytes()
+            raw = read_document(path)
         except OSError as exc:
             yield _failed(str(path), f"cannot read: {exc}")
             return
-        yield self._too_big(str(path)) if too_big else self.document(raw, str(path))
+        except TooLarge as exc:
+            yield _failed(str(path), str(exc))
+            return
+        yield self.document(raw, str(path))
 
     def _archive(self, path: Path) -> Iterator[Parsed]:
         try:
@@ -76,16 +76,17 @@ class OsvFeed(Feed):
                 if info.is_dir() or not info.filename.lower().endswith(".json"):
                     continue
                 name = f"{path}!{info.filename}"
-                if info.file_size > self._max:
-                    yield self._too_big(name)
-                    continue
                 try:
+                    check_size(info.file_size)  # as the archive declares it, before decompressing
                     with archive.open(info) as member:
-                        raw = member.read(self._max + 1)
+                        raw = read_bounded(member)  # in case the declared size was wrong
+                except TooLarge as exc:
+                    yield _failed(name, str(exc))
+                    continue
                 except _ZIP_ERRORS as exc:
                     yield _failed(name, f"damaged archive member: {exc}")
                     continue
-                yield self._too_big(name) if len(raw) > self._max else self.document(raw, name)
+                yield self.document(raw, name)
 
     def document(self, raw: bytes, source_file: str) -> Parsed:
         """Parse one record's bytes (schema-checked when configured)."""
@@ -98,9 +99,6 @@ class OsvFeed(Feed):
         parsed = parse_record(data, source_file)
         parsed.problems[:0] = checked
         return parsed
-
-    def _too_big(self, source_file: str) -> Parsed:
-        return _failed(source_file, f"larger than {self._max} bytes")
 
 
 def _failed(source_file: str, reason: str) -> Parsed:

@@ -70,13 +70,15 @@ def test_damaged_member_skips_only_that_record(tmp_path: Path) -> None:
     assert fine.ok and len(fine.advisories) == 1
 
 
-def test_oversized_records_are_refused(tmp_path: Path) -> None:
-    archive = _zip(tmp_path / "all.zip", {"big.json": GOOD[0].read_bytes()})
-    feed = OsvFeed(max_record_bytes=100)
-    [in_zip] = list(feed.parse(archive))
-    [on_disk] = list(feed.parse(GOOD[0]))
+def test_oversized_records_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = GOOD[0].read_bytes()
+    archive = _zip(tmp_path / "all.zip", {"big.json": data})
+    monkeypatch.setenv("PATCHGAP_MAX_FEED_DOCUMENT_MB", "0.0001")  # 104 bytes
+    [in_zip] = list(OsvFeed().parse(archive))
+    [on_disk] = list(OsvFeed().parse(GOOD[0]))
     for parsed in (in_zip, on_disk):
-        assert not parsed.ok and parsed.problems[0].reason == "larger than 100 bytes"
+        assert not parsed.ok and parsed.problems[0].reason.startswith(
+            f"document of {len(data):,} bytes: over the limit of 104 bytes")
 
 
 def test_folder_is_walked_recursively_with_archives(tmp_path: Path) -> None:
