@@ -104,11 +104,12 @@ def record_failure(feed: Feed, error: str, now: dt.datetime) -> None:
 
 
 def sync(transaction: Transaction, name: str, cache_root: Path, now: dt.datetime,
-         progress: Progress | None = None) -> Outcome:
-    """Sync the feed ``name``: read, fetch (no transaction open), import.
-    A failure is recorded and returned, never raised."""
+         progress: Progress | None = None, reading: Transaction | None = None) -> Outcome:
+    """Sync the feed ``name``: read (in ``reading``, a read-only transaction,
+    when given), fetch (no transaction open), import. A failure is recorded
+    and returned, never raised."""
     try:
-        with transaction() as session:
+        with (reading or transaction)() as session:
             config = read_config(get_feed(session, name))
         fetched = fetch(config, cache_root)
         with transaction() as session:

@@ -88,7 +88,7 @@ def feeds_add(ctx: Context, name: str, kind: str, url: str | None, path: Path | 
 @handle_errors
 def feeds_list(ctx: Context, fmt: str) -> None:
     """Configured feeds: last sync, status, counts, last error."""
-    with ctx.transaction() as session:
+    with ctx.reading() as session:
         rows = [
             {"name": f.name, "kind": f.kind, "location": f.location, "last_sync": f.last_sync_at,
              "status": f.last_status, "documents": f.documents, "advisories": f.advisories,
@@ -108,12 +108,12 @@ def feeds_list(ctx: Context, fmt: str) -> None:
 def feeds_sync(ctx: Context, name: str | None, cache_dir: Path | None, verbose: bool) -> None:
     """Sync one feed, or all. A failed sync keeps the last good data."""
     cache_root = cache_dir or default_data_dir() / "feeds"
-    with ctx.transaction() as session:
+    with ctx.reading() as session:
         names = [feedsync.get_feed(session, name).name] if name else [f.name for f in feedsync.list_feeds(session)]
     failed = 0
     for feed_name in names:
         click.echo(f"{feed_name}:")
-        outcome = feedsync.sync(ctx.transaction, feed_name, cache_root, _now(), _progress)
+        outcome = feedsync.sync(ctx.transaction, feed_name, cache_root, _now(), _progress, reading=ctx.reading)
         if outcome.summary is None:
             failed += 1
             click.echo(f"  sync failed, last good data kept: {outcome.error}", err=True)
