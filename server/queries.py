@@ -34,7 +34,8 @@ def open_at(as_of: dt.datetime):  # type: ignore[no-untyped-def]
     )
 
 
-def hosts(session: Session, unit: str | None = None) -> list[Row]:
+def hosts(session: Session, units: set[int] | None = None) -> list[Row]:
+    """Hosts of ``units`` (ids, None: all) with OS, software count and open gaps."""
     now = dt.datetime.now(dt.timezone.utc)
     open_count = (
         select(Finding.host_id, func.count().label("n"))
@@ -52,8 +53,8 @@ def hosts(session: Session, unit: str | None = None) -> list[Row]:
         .outerjoin(open_count, open_count.c.host_id == Host.id)
         .order_by(Unit.name, Host.hostname)
     )
-    if unit:
-        query = query.where(Unit.name == unit)
+    if units is not None:
+        query = query.where(Host.unit_id.in_(sorted(units)))
     return [
         {
             "host": host.hostname,
@@ -141,7 +142,7 @@ def gaps(
     session: Session,
     as_of: dt.datetime,
     host: str | None = None,
-    unit: str | None = None,
+    units: set[int] | None = None,
     warning: str | None = None,
     overdue: bool = False,
 ) -> list[Row]:
@@ -159,8 +160,8 @@ def gaps(
     )
     if host:
         query = query.where(Finding.host_id == find_host(session, host).id)
-    if unit:
-        query = query.where(Unit.name == unit)
+    if units is not None:
+        query = query.where(Host.unit_id.in_(sorted(units)))
     if warning:
         if session.scalar(select(Warning.id).where(Warning.number == warning)) is None and not session.scalar(
             select(Advisory.id).where(Advisory.advisory_id == warning)

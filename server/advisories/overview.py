@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.advisories.resolve import resolution
-from server.db.models import Advisory, Affected, Finding, Warning
+from server.db.models import Advisory, Affected, Finding, Host, Warning
 from server.errors import NotFound
 
 Row = dict[str, Any]
@@ -26,9 +26,12 @@ def find_warning(session: Session, number: str) -> Warning:
     return warning
 
 
-def _open_hosts(session: Session, advisory_pk: int) -> tuple[dict[int, int], int]:
-    """(affected item -> hosts with an open finding of it, distinct hosts in all)."""
-    still_open = (Finding.advisory_pk == advisory_pk, Finding.resolved_at.is_(None))
+def _open_hosts(session: Session, advisory_pk: int, units: set[int] | None) -> tuple[dict[int, int], int]:
+    """(affected item -> hosts with an open finding of it, distinct hosts in
+    all), counting hosts of ``units`` only when given."""
+    still_open = [Finding.advisory_pk == advisory_pk, Finding.resolved_at.is_(None)]
+    if units is not None:
+        still_open.append(Finding.host_id.in_(select(Host.id).where(Host.unit_id.in_(sorted(units)))))
     per_item = dict(
         session.execute(
             select(Finding.affected_id, func.count(func.distinct(Finding.host_id)))
@@ -53,12 +56,12 @@ def _row(cve: str, item: Affected, source: str, hosts: int, status: str) -> Row:
     }
 
 
-def warning_overview(session: Session, number: str) -> tuple[Row, list[Row]]:
+def warning_overview(session: Session, number: str, units: set[int] | None = None) -> tuple[Row, list[Row]]:
     """(the warning's facts, one row per resolved item, unresolved CVE and
     template row). Rows follow the letter's CVE order, template rows last."""
     warning = find_warning(session, number)
     advisory = session.get(Advisory, warning.advisory_pk) if warning.advisory_pk else None
-    per_item, total = _open_hosts(session, advisory.id) if advisory else ({}, 0)
+    per_item, total = _open_hosts(session, advisory.id, units) if advisory else ({}, 0)
     found = resolution(session, warning)
     lenders = {item.derived_from for items in found.resolved.values() for item in items}
     names = {

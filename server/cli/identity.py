@@ -1,14 +1,13 @@
 """Host identity for admins: ``host approve|deny|revoke``, ``hosts --pending``
-(in ``inventory``), ``enrollments``, ``unit list|approval``."""
+(in ``inventory``), ``enrollments``."""
 from __future__ import annotations
 
 import datetime as dt
 
 import click
-from sqlalchemy import func, select
 
 from server.cli.context import Context, echo_rows, handle_errors, output_options, pass_context
-from server.db.models import EnrollAttempt, Host, Unit
+from server.db.models import EnrollAttempt
 from server.inventory import approval
 from server.reports.i18n import phrase
 
@@ -73,35 +72,5 @@ def enrollments(ctx: Context, suspicious: bool, limit: int, fmt: str) -> None:
     echo_rows(ctx, rows, fmt, ATTEMPT_COLUMNS)
 
 
-@click.group("unit")
-def unit_group() -> None:
-    """Units (đơn vị) and their enrollment rules."""
-
-
-@unit_group.command("list")
-@output_options
-@pass_context
-@handle_errors
-def unit_list(ctx: Context, fmt: str) -> None:
-    """Units with their hosts and whether new hosts need approval."""
-    with ctx.reading() as session:
-        counts = dict(session.execute(select(Host.unit_id, func.count()).group_by(Host.unit_id)).all())
-        rows = [{"unit": u.name, "hosts": counts.get(u.id, 0), "approve_new_hosts": u.approve_new_hosts}
-                for u in session.scalars(select(Unit).order_by(Unit.name))]
-    echo_rows(ctx, rows, fmt, ["unit", "hosts", "approve_new_hosts"])
-
-
-@unit_group.command("approval")
-@click.argument("name")
-@click.argument("setting", type=click.Choice(["on", "off"]))
-@pass_context
-@handle_errors
-def unit_approval(ctx: Context, name: str, setting: str) -> None:
-    """on: new hosts enrolled with this unit's secret wait for `host approve`."""
-    with ctx.transaction() as session:
-        unit = approval.require_approval(session, name, setting == "on")
-        click.echo(phrase("approval_on" if unit.approve_new_hosts else "approval_off", ctx.lang, unit=unit.name))
-
-
 HOST_COMMANDS = (host_approve, host_deny, host_revoke)
-COMMANDS = (enrollments, unit_group)
+COMMANDS = (enrollments,)

@@ -8,7 +8,7 @@ import click
 from server import queries
 from server.cli import identity
 from server.cli.context import Context, echo_rows, handle_errors, output_options, pass_context
-from server.inventory import approval
+from server.inventory import approval, units
 from server.reports.i18n import date_text, phrase
 from server.reports.render import render, render_facts
 from server.reports.weekly import Week, weekly
@@ -16,20 +16,25 @@ from server.reports.weekly import Week, weekly
 GAP_COLUMNS = ["host", "unit", "advisory", "severity", "cves", "item", "installed", "fixed", "deadline", "overdue"]
 
 
+UNIT_OPTION = click.option("--unit", "unit_names", multiple=True, metavar="NAME",
+                           help="Only this unit and the units under it (repeatable).")
+
+
 @click.command()
-@click.option("--unit", help="Only this unit.")
+@UNIT_OPTION
 @click.option("--pending", is_flag=True, help="Enrollments waiting for an admin's approval instead.")
 @output_options
 @pass_context
 @handle_errors
-def hosts(ctx: Context, unit: str | None, pending: bool, fmt: str) -> None:
+def hosts(ctx: Context, unit_names: tuple[str, ...], pending: bool, fmt: str) -> None:
     """Enrolled hosts with their OS, software count and open gaps."""
     with ctx.reading() as session:
+        chosen = units.selected(session, unit_names)
         if pending:
-            rows = identity.attempt_rows(approval.pending(session))
-            echo_rows(ctx, [r for r in rows if not unit or r["unit"] == unit], fmt, identity.ATTEMPT_COLUMNS)
+            attempts = [a for a in approval.pending(session) if chosen is None or a.unit_id in chosen]
+            echo_rows(ctx, identity.attempt_rows(attempts), fmt, identity.ATTEMPT_COLUMNS)
             return
-        echo_rows(ctx, queries.hosts(session, unit), fmt)
+        echo_rows(ctx, queries.hosts(session, chosen), fmt)
 
 
 class HostGroup(click.Group):
@@ -96,18 +101,19 @@ def _as_of(day: dt.datetime | None) -> dt.datetime:
 
 @click.command()
 @click.option("--host", "host_name", help="Only this host.")
-@click.option("--unit", help="Only this unit.")
+@UNIT_OPTION
 @click.option("--warning", help="Only this warning number or advisory id.")
 @click.option("--overdue", is_flag=True, help="Only gaps past their deadline.")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]), help="As they stood at the end of this day.")
 @output_options
 @pass_context
 @handle_errors
-def gaps(ctx: Context, host_name: str | None, unit: str | None, warning: str | None, overdue: bool,
+def gaps(ctx: Context, host_name: str | None, unit_names: tuple[str, ...], warning: str | None, overdue: bool,
          as_of: dt.datetime | None, fmt: str) -> None:
     """Open gaps: which host misses which fix, deadline first."""
     with ctx.reading() as session:
-        rows = queries.gaps(session, _as_of(as_of), host=host_name, unit=unit, warning=warning, overdue=overdue)
+        rows = queries.gaps(session, _as_of(as_of), host=host_name, units=units.selected(session, unit_names),
+                            warning=warning, overdue=overdue)
     echo_rows(ctx, rows, fmt, GAP_COLUMNS + (["first_detected"] if fmt != "table" else []))
 
 

@@ -17,6 +17,7 @@ from server.db.models import Finding, Warning
 from server.feeds.warning_columns import parse_date
 from server.feeds.warning_template import write_template
 from server.feeds.warnings import parse_template
+from server.inventory import units
 from server.reports.i18n import date_text, phrase
 
 
@@ -145,14 +146,16 @@ def warnings_list(ctx: Context, fmt: str) -> None:
 
 @warnings_group.command("show")
 @click.argument("number")
+@click.option("--unit", "unit_names", multiple=True, metavar="NAME",
+              help="Count hosts of this unit and the units under it only (repeatable).")
 @output_options
 @pass_context
 @handle_errors
-def warnings_show(ctx: Context, number: str, fmt: str) -> None:
+def warnings_show(ctx: Context, number: str, unit_names: tuple[str, ...], fmt: str) -> None:
     """One warning: which CVEs resolved to which products and fixes (and
     which did not), the template rows, and the hosts each still affects."""
     with ctx.reading() as session:
-        facts, rows = warning_overview(session, number)
+        facts, rows = warning_overview(session, number, units.selected(session, unit_names))
     if fmt == "json":
         click.echo(json.dumps({"warning": facts, "items": rows}, default=str, ensure_ascii=False, indent=2))
         return

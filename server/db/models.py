@@ -69,11 +69,16 @@ class Base(DeclarativeBase):
 
 
 class Unit(Base):
-    """An organisational unit (đơn vị): a department, an office, a commune."""
+    """An organisational unit (đơn vị): a department, an office, a commune.
+    Units form a tree (province > district > commune > department); a unit
+    without a parent is a root."""
 
     __tablename__ = "units"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # The administrative code people use for the unit (mã đơn vị), if any.
+    code: Mapped[str] = mapped_column(String(32), default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     # New hosts enrolled with this unit's secret wait for an admin's approval.
     approve_new_hosts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
@@ -118,6 +123,15 @@ class Host(Base):
     # Cut off by an admin: no node key works until an enrollment is approved.
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     unit: Mapped[Unit] = relationship()
+
+
+class HostReportDay(Base):
+    """The days on which a host reported: which hosts reported in any past
+    week, and which were silent, without keeping every report."""
+
+    __tablename__ = "host_report_days"
+    host_id: Mapped[int] = mapped_column(ForeignKey("hosts.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True, index=True)
 
 
 class EnrollAttempt(Base):

@@ -11,11 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from collector import limits, wire
-from server.db.models import Host, HostAddress, HostPatch, HostSoftware, Software
+from server.db.models import Host, HostAddress, HostPatch, HostReportDay, HostSoftware, Software
+from server.db.upsert import insert_or_skip
 from server.errors import InvalidInput
 from server.inventory.distro import distro_of
 from server.matching.identity import match_name
@@ -66,6 +66,7 @@ def ingest_report(session: Session, host: Host, report: wire.Report, now: dt.dat
         newest = None
     stale = newest is not None and collected < newest
     host.last_report_at = now
+    session.execute(insert_or_skip(session, HostReportDay, ["host_id", "day"]), [{"host_id": host.id, "day": now.date()}])
     _record_addresses(session, host.id, report.addresses, collected)
     if stale:
         return IngestResult(host.id, 0, 0, (), stale=True)
@@ -109,13 +110,7 @@ def _distinct_software(session: Session, items: Sequence[wire.Software]) -> tupl
     if not missing:
         return set(ids.values()), []
     rows = [_software_row(key, by_key[key]) for key in missing]
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        statement = postgresql.insert(Software).on_conflict_do_nothing(index_elements=["key"])
-    elif dialect == "sqlite":
-        statement = sqlite.insert(Software).on_conflict_do_nothing(index_elements=["key"])
-    else:
-        statement = insert(Software)
+    statement = insert_or_skip(session, Software, ["key"])
     created: list[int] = []
     for part in chunks(rows):
         created.extend(session.scalars(statement.returning(Software.id), part))

@@ -70,6 +70,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "source_address": ("From address", "Từ địa chỉ"),
     "outcome": ("Outcome", "Kết quả"),
     "approve_new_hosts": ("New hosts need approval", "Máy mới cần phê duyệt"),
+    "code": ("Code", "Mã đơn vị"),
+    "parent": ("Part of", "Trực thuộc"),
+    "hosts_in_tree": ("Hosts incl. units under it", "Tổng số máy (gồm đơn vị trực thuộc)"),
 }
 
 PHRASES: dict[str, tuple[str, str]] = {
@@ -114,6 +117,10 @@ PHRASES: dict[str, tuple[str, str]] = {
     "approval_on": ("unit {unit}: new hosts wait for `patchgap host approve`",
                     "đơn vị {unit}: máy mới phải chờ `patchgap host approve`"),
     "approval_off": ("unit {unit}: new hosts are enrolled at once", "đơn vị {unit}: máy mới được đăng ký ngay"),
+    "unit_added": ("added unit {unit} (part of: {parent})", "đã thêm đơn vị {unit} (trực thuộc: {parent})"),
+    "unit_moved": ("moved unit {unit} under {parent}", "đã chuyển đơn vị {unit} về trực thuộc {parent}"),
+    "unit_renamed": ("renamed unit {old} to {unit}", "đã đổi tên đơn vị {old} thành {unit}"),
+    "parent_or_root": ("give either --parent NAME or --root", "cần chỉ rõ --parent TÊN hoặc --root"),
 }
 
 

@@ -146,7 +146,7 @@ def test_a_unit_can_require_approval_of_new_hosts(client, db_url, secret, sessio
     assert cli(db_url, "host", "approve", "ke-toan-01")[0] == 0
     assert post_report(client, key, VICTIM).status_code == 200
     code, out = cli(db_url, "unit", "list", "--format", "csv")
-    assert out.splitlines() == ["unit,hosts,approve_new_hosts", "Phòng Tài chính,1,True"]
+    assert out.splitlines() == ["unit,code,parent,hosts,hosts_in_tree,approve_new_hosts", "Phòng Tài chính,,,1,1,True"]
 
 
 def test_wrong_secrets_are_recorded_then_throttled_per_address(client, db_url, secret) -> None:  # type: ignore[no-untyped-def]
