@@ -1,4 +1,4 @@
-"""Reading the inventory: ``hosts``, ``host``, ``software``, ``gaps``, ``report``."""
+"""Reading the inventory: ``hosts``, ``host``, ``software``, ``gaps``, ``explain``."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +11,6 @@ from server.cli.context import Context, echo_rows, handle_errors, output_options
 from server.inventory import approval, units
 from server.reports.i18n import date_text, phrase
 from server.reports.render import render, render_facts
-from server.reports.weekly import Week, weekly
 
 GAP_COLUMNS = ["host", "unit", "advisory", "severity", "cves", "item", "installed", "fixed", "deadline", "overdue"]
 
@@ -117,29 +116,6 @@ def gaps(ctx: Context, host_name: str | None, unit_names: tuple[str, ...], warni
     echo_rows(ctx, rows, fmt, GAP_COLUMNS + (["first_detected"] if fmt != "table" else []))
 
 
-@click.group()
-def report() -> None:
-    """Reports for meetings."""
-
-
-@report.command("weekly")
-@click.option("--week-ending", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]), help="Last day of the week (default today).")
-@output_options
-@pass_context
-@handle_errors
-def report_weekly(ctx: Context, week_ending: dt.datetime | None, fmt: str) -> None:
-    """Per unit: hosts, reporting this week, hosts with open gaps, overdue."""
-    day = week_ending.date() if week_ending else dt.datetime.now(dt.timezone.utc).date()
-    week = Week.ending(day)
-    with ctx.reading() as session:
-        rows = weekly(session, week)
-    if fmt == "table":
-        start = date_text(week.start.date())
-        click.echo(phrase("weekly_title", ctx.lang, start=start, end=date_text(day)))
-        click.echo()
-    echo_rows(ctx, rows, fmt)
-
-
 @click.command()
 @click.argument("host_name", metavar="HOST")
 @click.argument("advisory")
@@ -158,4 +134,4 @@ def explain(ctx: Context, host_name: str, advisory: str, fmt: str) -> None:
 for command in identity.HOST_COMMANDS:
     host.add_command(command)
 
-COMMANDS = (hosts, host, software, gaps, explain, report)
+COMMANDS = (hosts, host, software, gaps, explain)

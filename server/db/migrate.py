@@ -2,6 +2,7 @@
 and automatically by ``serve`` and ``demo``)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -24,21 +25,41 @@ def _config() -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database at ``engine`` up to ``revision``."""
-    config = _config()
     try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+        _run(engine, lambda config: command.upgrade(config, revision))
     except OperationalError as exc:
         raise DatabaseError(f"cannot migrate the database: {exc.orig}") from None
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Step the database at ``engine`` back to ``revision``."""
+    _run(engine, lambda config: command.downgrade(config, revision))
+
+
+def _run(engine: Engine, step: Callable[[Config], None]) -> None:
+    """Run a migration step in one transaction.
+
+    NOTE: on SQLite, Alembic's batch mode rebuilds a table to change its
+    constraints (copy, drop, rename); with foreign keys enforced, dropping a
+    table other rows refer to fails. SQLite's documented procedure: turn
+    enforcement off outside the transaction, migrate, check, turn it on
+    (https://www.sqlite.org/lang_altertable.html#otheralter)."""
     config = _config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                step(config)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise DatabaseError(f"migration left {len(broken)} broken references, e.g. {broken[0]}")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -55,22 +55,21 @@ def test_gaps_list_the_missing_fix(fleet: str) -> None:
 
 
 def test_weekly_report_table(fleet: str) -> None:
-    code, out = run(fleet, "report", "weekly", "--format", "json")
+    today = NOW.date().isoformat()
+    code, out = run(fleet, "report", "weekly", "--week-ending", today, "--format", "json")
     assert code == 0
-    assert json.loads(out) == [
-        {"unit": "Bộ phận Một cửa", "hosts": 1, "reporting": 1, "hosts_with_gaps": 0, "compliant": 1,
-         "overdue_hosts": 0, "open_findings": 0},
-        {"unit": "Phòng Tài chính", "hosts": 1, "reporting": 1, "hosts_with_gaps": 1, "compliant": 0,
-         "overdue_hosts": 1, "open_findings": 2},
-        {"unit": "TOTAL", "hosts": 2, "reporting": 2, "hosts_with_gaps": 1, "compliant": 1,
-         "overdue_hosts": 1, "open_findings": 2},
-    ]
-    code, out = run(fleet, "report", "weekly", lang="vi")
+    data = json.loads(out)
+    summary = data["summary"]
+    assert (summary["hosts"], summary["reporting"], summary["with_gaps"], summary["open_gaps"],
+            summary["overdue_gaps"], summary["overdue_hosts"]) == (2, 2, 1, 2, 2, 1)
+    assert [(u["unit"], u["hosts"], u["reporting"], u["open_gaps"], u["overdue_gaps"]) for u in data["per_unit"]] == [
+        ("Bộ phận Một cửa", 1, 1, 0, 0), ("Phòng Tài chính", 1, 1, 2, 2)]
+    code, out = run(fleet, "report", "weekly", "--week-ending", today, lang="vi")
     lines = out.splitlines()
-    assert lines[0].startswith("Báo cáo tình hình vá lỗ hổng, tuần ")
-    assert lines[2].split() == ["Đơn", "vị", "Tổng", "số", "máy", "Báo", "cáo", "trong", "tuần", "Số", "máy", "chưa",
-                                "vá", "Đạt", "Số", "máy", "quá", "hạn", "Lỗ", "hổng", "chưa", "vá"]
-    assert lines[-1].split() == ["TỔNG", "2", "2", "1", "1", "1", "2"]
+    assert lines[0] == "Báo cáo tình hình khắc phục lỗ hổng bảo mật"
+    assert "1. Tổng hợp" in lines and "3. Theo đơn vị" in lines
+    (ke_toan,) = [line for line in lines if line.startswith("ke-toan-01")]
+    assert "DSA-5724-1" in ke_toan
 
 
 def test_hosts_host_and_software(fleet: str) -> None:

@@ -1,0 +1,35 @@
+"""One small renderer per format over the same report: adding a format
+touches one module and this registry. Each module has
+``render(report: WeeklyReport, lang: str) -> bytes``."""
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+
+from server.errors import InvalidInput
+from server.reports.model import WeeklyReport
+
+FORMATS = ("text", "markdown", "html", "csv", "xlsx", "json")
+SUFFIXES = {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html", ".csv": "csv", ".xlsx": "xlsx",
+            ".json": "json"}
+# Formats that carry every open host–advisory pair, not only the summaries.
+WITH_GAPS = frozenset({"csv", "json", "xlsx"})
+
+
+def format_for(path: Path | None, fmt: str | None) -> str:
+    """``--format`` when given, else the output file's suffix, else text."""
+    if fmt:
+        return fmt
+    if path is None:
+        return "text"
+    found = SUFFIXES.get(path.suffix.lower())
+    if found is None:
+        raise InvalidInput(f"cannot tell the format of {path.name!r}: use --format ({', '.join(FORMATS)})")
+    return found
+
+
+def render(report: WeeklyReport, fmt: str, lang: str) -> bytes:
+    if fmt not in FORMATS:
+        raise InvalidInput(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    module = import_module(f"server.reports.formats.{fmt}")
+    return module.render(report, lang)

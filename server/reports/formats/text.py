@@ -1,0 +1,34 @@
+"""Plain text for the terminal and the printer: tabulate tables within 100
+columns where the data allows."""
+from __future__ import annotations
+
+from tabulate import tabulate
+
+from server.reports.i18n import date_text, phrase
+from server.reports.layout import Table, cell_text, period_line, sections, units_line
+from server.reports.model import WeeklyReport
+
+
+def _table(table: Table, lang: str) -> list[str]:
+    lines = [table.title] if table.title else []
+    lines.extend(table.notes[:2] if table.title else [])
+    if table.rows:
+        lines.append(tabulate([[cell_text(c, lang) for c in row] for row in table.rows], headers=table.headers,
+                              tablefmt="simple", disable_numparse=True))
+    else:
+        lines.append(phrase("none_this_week", lang))
+    lines.extend(table.notes[2:] if table.title else table.notes)
+    return lines
+
+
+def render(report: WeeklyReport, lang: str) -> bytes:
+    title = phrase("report_title", lang)
+    lines = [title, "=" * len(title), period_line(report, lang), units_line(report, lang),
+             phrase("report_generated", lang, at=date_text(report.generated_at))]
+    for section in sections(report, lang):
+        lines += ["", section.title, "-" * len(section.title)]
+        for number, table in enumerate(section.tables):
+            if number:
+                lines.append("")
+            lines += _table(table, lang)
+    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -1,0 +1,145 @@
+"""Findings as a report needs them, at any moment: open host–advisory pairs,
+per-host counts, severity counts, and the trend in one scan. "Open at t" is
+the findings history (first detected <= t < resolved), so a past week reads
+as it stood whatever arrived since."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from server.db.models import Advisory, Affected, Finding, Host, Software, Warning
+from server.queries import open_at
+from server.reports.scope import Scope
+
+SEVERITIES = ("critical", "high", "medium", "low")
+
+
+def overdue_at(at: dt.datetime):  # type: ignore[no-untyped-def]
+    """Advisories past their deadline or KEV due date at ``at``."""
+    day = at.date()
+    return or_(and_(Advisory.deadline.is_not(None), Advisory.deadline < day),
+               and_(Advisory.kev_due_date.is_not(None), Advisory.kev_due_date < day))
+
+
+def _in_scope(query, scope: Scope, unit_names: list[str]):  # type: ignore[no-untyped-def]
+    if unit_names:
+        return query.where(Finding.host_id.in_(select(Host.id).where(Host.unit_id.in_(sorted(scope.unit_ids)))))
+    return query
+
+
+@dataclass(frozen=True)
+class AdvisoryFact:
+    id: int
+    name: str  # the warning number when a national warning, else the advisory id
+    warning: str
+    severity: str
+    exploited: bool
+    deadline: dt.date | None  # the earlier of deadline and KEV due date
+    cves: tuple[str, ...]
+
+    def overdue(self, at: dt.datetime) -> bool:
+        return self.deadline is not None and self.deadline < at.date()
+
+
+def advisories(session: Session, ids: set[int]) -> dict[int, AdvisoryFact]:
+    warnings = dict(session.execute(select(Warning.advisory_pk, Warning.number).where(Warning.advisory_pk.is_not(None))).all())
+    found: dict[int, AdvisoryFact] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 500):
+        for a in session.scalars(select(Advisory).where(Advisory.id.in_(ordered[start:start + 500]))):
+            due = [d for d in (a.deadline, a.kev_due_date) if d is not None]
+            number = warnings.get(a.id, "")
+            found[a.id] = AdvisoryFact(a.id, number or a.advisory_id, number, (a.severity or "").lower(),
+                                       bool(a.exploited), min(due) if due else None, tuple(a.cves or ()))
+    return found
+
+
+@dataclass(frozen=True)
+class Pair:
+    findings: int
+    first_detected: dt.datetime
+
+
+def open_pairs(session: Session, scope: Scope, unit_names: list[str], at: dt.datetime) -> dict[tuple[int, int], Pair]:
+    """(host, advisory) -> its findings open at ``at``."""
+    query = _in_scope(
+        select(Finding.host_id, Finding.advisory_pk, func.count(), func.min(Finding.first_detected))
+        .where(open_at(at)).group_by(Finding.host_id, Finding.advisory_pk), scope, unit_names)
+    return {(h, a): Pair(n, first) for h, a, n, first in session.execute(query) if h in scope.hosts}
+
+
+def severity_counts(session: Session, scope: Scope, unit_names: list[str], at: dt.datetime) -> dict[str, int]:
+    query = _in_scope(
+        select(Advisory.severity, func.count())
+        .select_from(Finding).join(Advisory, Advisory.id == Finding.advisory_pk)
+        .where(open_at(at)).group_by(Advisory.severity), scope, unit_names)
+    counts = dict.fromkeys((*SEVERITIES, "unknown"), 0)
+    for severity, n in session.execute(query):
+        severity = (severity or "").lower()
+        counts[severity if severity in SEVERITIES else "unknown"] += n
+    return counts
+
+
+def trend(session: Session, scope: Scope, unit_names: list[str], ends: list[dt.datetime]) -> list[tuple[int, int]]:
+    """(open, overdue) findings at each of ``ends``, in one scan of the findings."""
+    columns = []
+    for end in ends:
+        is_open = and_(Finding.first_detected <= end, or_(Finding.resolved_at.is_(None), Finding.resolved_at > end))
+        columns.append(func.sum(case((is_open, 1), else_=0)))
+        columns.append(func.sum(case((and_(is_open, overdue_at(end)), 1), else_=0)))
+    query = _in_scope(select(*columns).select_from(Finding).join(Advisory, Advisory.id == Finding.advisory_pk),
+                      scope, unit_names)
+    row = session.execute(query).one()
+    return [(int(row[2 * i] or 0), int(row[2 * i + 1] or 0)) for i in range(len(ends))]
+
+
+Fix = tuple[str, str, str]  # (items, installed versions, what to install)
+
+
+def _detail():  # type: ignore[no-untyped-def]
+    return (select(Finding.host_id, Finding.advisory_pk, Software.name, Affected.product, Finding.installed_version,
+                   Finding.fixed_version, Affected.fixed_kbs)
+            .select_from(Finding)
+            .outerjoin(Software, Software.id == Finding.software_id)
+            .outerjoin(Affected, Affected.id == Finding.affected_id))
+
+
+def _fold(rows) -> dict[tuple[int, int], Fix]:  # type: ignore[no-untyped-def]
+    """Per pair: its items, the versions installed, the versions or KBs that fix them."""
+    parts: dict[tuple[int, int], tuple[dict, dict, dict]] = {}  # type: ignore[type-arg]
+    for host_id, advisory_pk, name, product, installed, fixed, kbs in rows:
+        items, have, want = parts.setdefault((host_id, advisory_pk), ({}, {}, {}))
+        items[name or product or ""] = None
+        if installed:
+            have[installed] = None
+        if fixed:
+            want[fixed] = None
+        for kb in kbs or ():
+            want[kb] = None
+    return {pair: (", ".join(sorted(i)), ", ".join(h), ", ".join(w)) for pair, (i, h, w) in parts.items()}
+
+
+def fixes(session: Session, host_id: int, advisory_pk: int, at: dt.datetime) -> Fix:
+    """What one open host–advisory pair is about and what fixes it."""
+    rows = session.execute(_detail().where(Finding.host_id == host_id, Finding.advisory_pk == advisory_pk,
+                                           open_at(at)))
+    return _fold(rows).get((host_id, advisory_pk), ("", "", ""))
+
+
+def all_fixes(session: Session, scope: Scope, unit_names: list[str], at: dt.datetime) -> dict[tuple[int, int], Fix]:
+    """The same for every pair open at ``at``, in one query."""
+    return _fold(session.execute(_in_scope(_detail().where(open_at(at)), scope, unit_names)))
+
+
+def warning_hosts(session: Session, advisory_pk: int, since: dt.datetime | None, at: dt.datetime) -> dict[int, bool]:
+    """Hosts a warning's advisory affected since ``since`` (its issue date),
+    each with whether it is still open at ``at``."""
+    alive = [Finding.advisory_pk == advisory_pk, Finding.first_detected < at]
+    if since is not None:
+        alive.append(or_(Finding.resolved_at.is_(None), Finding.resolved_at >= since))
+    query = (select(Finding.host_id, func.max(case((open_at(at), 1), else_=0)))
+             .where(*alive).group_by(Finding.host_id))
+    return {host_id: bool(still_open) for host_id, still_open in session.execute(query)}

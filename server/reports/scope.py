@@ -1,0 +1,76 @@
+"""Who a report is about: the units asked for (each with its subtree), their
+hosts as they stood at the end of the week, and who reported when. Every
+section reads these facts; none re-derives them."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from server.db.models import Host, HostReportDay
+from server.inventory.units import UnitTree
+from server.reports.model import Period
+
+
+@dataclass(frozen=True)
+class HostFact:
+    id: int
+    hostname: str
+    unit_id: int
+    os: str
+    build: str
+    platform: str
+    version: str
+    distro: str
+
+
+@dataclass
+class Scope:
+    tree: UnitTree
+    tops: list[int]  # the units the report starts from
+    unit_ids: set[int]  # every unit in the report
+    hosts: dict[int, HostFact]  # enrolled before the end of the week
+
+    def unit_name(self, unit_id: int) -> str:
+        return self.tree.nodes[unit_id].name
+
+    def host_units(self, unit_id: int) -> set[int]:
+        """Hosts of ``unit_id`` and every unit under it."""
+        units = self.tree.subtree(unit_id)
+        return {h.id for h in self.hosts.values() if h.unit_id in units}
+
+
+def load_scope(session: Session, unit_names: list[str], period: Period) -> Scope:
+    tree = UnitTree.load(session)
+    tops = tree.top(unit_names)
+    unit_ids = set().union(*(tree.subtree(u) for u in tops)) if tops else set()
+    query = select(Host).where(Host.enrolled_at < period.end)
+    if unit_names:
+        query = query.where(Host.unit_id.in_(sorted(unit_ids)))
+    hosts = {
+        h.id: HostFact(h.id, h.hostname, h.unit_id, f"{h.os_name} {h.os_version}".strip(), h.os_build, h.platform,
+                       h.os_version, h.distro)
+        for h in session.scalars(query)
+    }
+    return Scope(tree, tops, unit_ids, hosts)
+
+
+def reporting(session: Session, scope: Scope, period: Period) -> set[int]:
+    """Hosts that reported during ``period``."""
+    return {
+        host_id for (host_id,) in session.execute(
+            select(HostReportDay.host_id).distinct()
+            .where(HostReportDay.day >= period.start.date(), HostReportDay.day < period.end.date())
+        ) if host_id in scope.hosts
+    }
+
+
+def last_report_days(session: Session, scope: Scope, before: dt.datetime) -> dict[int, dt.date]:
+    """Each host's last day with a report before ``before``."""
+    rows = session.execute(
+        select(HostReportDay.host_id, func.max(HostReportDay.day))
+        .where(HostReportDay.day < before.date()).group_by(HostReportDay.host_id)
+    )
+    return {host_id: day for host_id, day in rows if host_id in scope.hosts}
