@@ -3,7 +3,29 @@ from __future__ import annotations
 
 
 class PatchgapError(Exception):
-    """Base of every error patchgap reports to a person or a collector."""
+    """Base of every error patchgap reports to a person or a collector.
+
+    Made with :meth:`of`, an error names its message in the catalogue
+    (server/reports/i18n.py), so the CLI says it in the admin's language;
+    ``str()`` is the English text (logs, the API)."""
+
+    key: str = ""
+    params: dict[str, object] = {}
+
+    @classmethod
+    def of(cls, key: str, **params: object) -> "PatchgapError":
+        from server.reports.i18n import phrase
+
+        error = cls(phrase(key, "en", **params))
+        error.key, error.params = key, params
+        return error
+
+    def localized(self, lang: str) -> str:
+        if not self.key:
+            return str(self)
+        from server.reports.i18n import phrase
+
+        return phrase(self.key, lang, **self.params)
 
 
 class NotFound(PatchgapError):

@@ -75,9 +75,9 @@ def find_host(session: Session, name: str) -> Host:
         select(Host).where(or_(func.lower(Host.hostname) == name.lower(), Host.uuid == name))
     ).all()
     if not found:
-        raise NotFound(f"no host named {name!r} (see `patchgap hosts`)")
+        raise NotFound.of("no_host", name=name)
     if len(found) > 1:
-        raise NotFound(f"{len(found)} hosts are named {name!r}; use the uuid: " + ", ".join(h.uuid for h in found))
+        raise NotFound.of("hosts_same_name", count=len(found), name=name, uuids=", ".join(h.uuid for h in found))
     return found[0]
 
 
@@ -166,7 +166,7 @@ def gaps(
         if session.scalar(select(Warning.id).where(Warning.number == warning)) is None and not session.scalar(
             select(Advisory.id).where(Advisory.advisory_id == warning)
         ):
-            raise NotFound(f"no warning or advisory {warning!r} (see `patchgap warnings list`)")
+            raise NotFound.of("no_advisory", name=warning)
         query = query.where(Advisory.advisory_id == warning)
     if overdue:
         query = query.where(Advisory.deadline.is_not(None), Advisory.deadline < as_of.date())

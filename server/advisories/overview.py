@@ -22,7 +22,7 @@ RESOLVED, TEMPLATED, UNRESOLVED, TEMPLATE = "resolved", "templated", "unresolved
 def find_warning(session: Session, number: str) -> Warning:
     warning = session.scalar(select(Warning).where(Warning.number == number))
     if warning is None:
-        raise NotFound(f"no warning {number!r} (see `patchgap warnings list`)")
+        raise NotFound.of("no_warning", name=number)
     return warning
 
 

@@ -2,11 +2,22 @@
 parses options, calls one service, renders."""
 from __future__ import annotations
 
+import os
+
 import click
 
 from server.cli import admin, demo, feeds, identity, inventory, report, units, warnings
 from server.cli.context import Context
 from server.settings import ENV_DATABASE_URL, default_database_url
+
+
+def locale_language() -> str:
+    """vi when the locale is Vietnamese (LC_ALL, LC_MESSAGES or LANG), else en."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "vi" if value.lower().startswith("vi") else "en"
+    return "en"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -22,9 +33,8 @@ from server.settings import ENV_DATABASE_URL, default_database_url
     "--lang",
     type=click.Choice(["en", "vi"]),
     envvar="PATCHGAP_LANG",
-    default="en",
-    show_default=True,
-    help="Language of tables and reports.",
+    default=locale_language,
+    help="Language of tables, reports and messages (default: PATCHGAP_LANG, else the locale, else en).",
 )
 @click.version_option(package_name="patchgap")
 @click.pass_context

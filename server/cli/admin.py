@@ -6,6 +6,7 @@ import click
 from server.cli.context import Context, echo_rows, handle_errors, output_options, pass_context
 from server.db import migrate
 from server.inventory import enroll
+from server.reports.i18n import phrase
 
 
 @click.command()
@@ -24,10 +25,10 @@ def serve(ctx: Context, host: str, port: int, tls_cert: str | None, tls_key: str
     from server.settings import Settings
 
     if bool(tls_cert) != bool(tls_key):
-        raise click.UsageError("--tls-cert and --tls-key go together")
+        raise click.UsageError(phrase("tls_pair", ctx.lang))
     app = create_app(Settings(database_url=ctx.database_url), engine=ctx.engine)
     scheme = "https" if tls_cert else "http"
-    click.echo(f"patchgap serving {scheme}://{host}:{port} on {ctx.safe_url}", err=True)
+    click.echo(phrase("serving", ctx.lang, url=f"{scheme}://{host}:{port}", db=ctx.safe_url), err=True)
     uvicorn.run(app, host=host, port=port, ssl_certfile=tls_cert, ssl_keyfile=tls_key, log_level=log_level)
 
 
@@ -46,7 +47,7 @@ def db_upgrade(ctx: Context, revision: str) -> None:
 
     engine = make_engine(ctx.database_url)
     migrate.upgrade(engine, revision)
-    click.echo(f"{ctx.safe_url}: schema at revision {migrate.current_revision(engine)}")
+    click.echo(phrase("schema_at", ctx.lang, db=ctx.safe_url, revision=migrate.current_revision(engine)))
 
 
 @click.group("enroll-secret")
@@ -63,7 +64,7 @@ def secret_create(ctx: Context, unit: str) -> None:
     with ctx.transaction() as session:
         new = enroll.create_secret(session, unit)
     click.echo(new.secret)
-    click.echo(f"unit {new.unit!r}; keep it safe, it is not shown again (list shows {new.prefix}…)", err=True)
+    click.echo(phrase("secret_created", ctx.lang, unit=new.unit, prefix=new.prefix), err=True)
 
 
 @enroll_secret.command("list")
@@ -88,7 +89,7 @@ def secret_revoke(ctx: Context, prefix: str) -> None:
     """Revoke a secret by the prefix `list` shows; enrolled hosts keep their keys."""
     with ctx.transaction() as session:
         row = enroll.revoke_secret(session, prefix)
-        click.echo(f"revoked {row.prefix}… of unit {row.unit.name!r}")
+        click.echo(phrase("secret_revoked", ctx.lang, prefix=row.prefix, unit=row.unit.name))
 
 
 COMMANDS = (serve, db, enroll_secret)

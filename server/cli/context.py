@@ -18,6 +18,7 @@ from server.db import migrate
 from server.db.engine import make_engine, make_reader, make_sessionmaker
 from server.errors import DatabaseError, PatchgapError
 from server.feeds.interface import FeedError
+from server.reports.i18n import phrase
 from server.reports.render import FORMATS, render
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,19 +67,34 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
+class Failure(click.ClickException):
+    """``Error: ...`` (``Lỗi: ...``) on stderr and exit code 1, in the admin's language."""
+
+    def __init__(self, message: str, lang: str) -> None:
+        super().__init__(message)
+        self.lang = lang
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"{phrase('error', self.lang)}: {self.format_message()}", err=True, file=file)
+
+
 def handle_errors(func: F) -> F:
-    """Domain errors become ``Error: ...`` and exit code 1."""
+    """Domain errors become ``Error: ...`` in the admin's language, exit code 1."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        lang = click.get_current_context().find_object(Context)
+        lang = lang.lang if lang else "en"
         try:
             return func(*args, **kwargs)
-        except (PatchgapError, FeedError) as exc:
-            raise click.ClickException(str(exc)) from None
+        except PatchgapError as exc:
+            raise Failure(exc.localized(lang), lang) from None
+        except FeedError as exc:
+            raise Failure(str(exc), lang) from None
         except OperationalError as exc:
-            raise click.ClickException(f"database error: {exc.orig}") from None
+            raise Failure(phrase("database_error", lang, error=exc.orig), lang) from None
         except SQLAlchemyError as exc:
-            raise click.ClickException(f"database error: {exc}") from None
+            raise Failure(phrase("database_error", lang, error=exc), lang) from None
 
     return wrapper  # type: ignore[return-value]
 

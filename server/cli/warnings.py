@@ -12,7 +12,7 @@ from server.advisories.letters import import_letter_pdf, import_letters
 from server.advisories.overview import COLUMNS as OVERVIEW_COLUMNS
 from server.advisories.overview import warning_overview
 from server.advisories.resolve import resolution
-from server.cli.context import Context, echo_rows, handle_errors, output_options, pass_context
+from server.cli.context import Context, Failure, echo_rows, handle_errors, output_options, pass_context
 from server.db.models import Finding, Warning
 from server.feeds.warning_columns import parse_date
 from server.feeds.warning_template import write_template
@@ -58,27 +58,30 @@ def warnings_import(ctx: Context, path: Path, skip_bad_rows: bool, number: str, 
         given = [option for option, value in (("--number", number), ("--deadline", deadline),
                  ("--issuing-body", issuing_body), ("--date", issued_on), ("--subject", subject)) if value]
         if given:
-            raise click.UsageError(f"{', '.join(given)} only apply to a PDF letter; a template gives them in its columns")
+            raise click.UsageError(phrase("pdf_only_options", ctx.lang, options=", ".join(given)))
         _import_template(ctx, path, skip_bad_rows)
         return
     if skip_bad_rows:
-        raise click.UsageError("--skip-bad-rows applies to templates (.csv, .xlsx), not to a PDF letter")
+        raise click.UsageError(phrase("skip_bad_rows_template_only", ctx.lang))
     now = dt.datetime.now(dt.timezone.utc)
     with ctx.transaction() as session:
         warning, summary = import_letter_pdf(session, path, number, deadline, issuing_body=issuing_body,
                                              issued_on=issued_on, subject=subject, now=now)
         found = resolution(session, warning)
         cves, deadline = list(warning.cves), warning.deadline
-        head = (f"warning {warning.number}, {date_text(warning.issued_on) or 'undated'}, "
-                f"deadline {date_text(deadline) or 'none'}: {warning.subject or '(no subject)'}")
+        lang = ctx.lang
+        head = phrase("letter_head", lang, number=warning.number,
+                      date=date_text(warning.issued_on) or phrase("undated", lang),
+                      deadline=date_text(deadline) or phrase("no_deadline", lang),
+                      subject=warning.subject or phrase("no_subject", lang))
     click.echo(head)
-    templated = f", {len(found.templated)} named in template rows" if found.templated else ""
-    unresolved = f" ({', '.join(found.unresolved)}: needs a template row)" if found.unresolved else ""
-    click.echo(f"{len(cves)} CVE(s): {len(found.resolved)} resolved through the feeds{templated}, "
-               f"{len(found.unresolved)} not{unresolved}; "
-               f"gaps opened {summary.findings.opened}, resolved {summary.findings.resolved}")
+    templated = phrase("letter_templated", lang, count=len(found.templated)) if found.templated else ""
+    unresolved = phrase("letter_unresolved", lang, cves=", ".join(found.unresolved)) if found.unresolved else ""
+    click.echo(phrase("letter_cves", lang, cves=len(cves), resolved=len(found.resolved), templated=templated,
+                      unresolved_count=len(found.unresolved), unresolved=unresolved,
+                      opened=summary.findings.opened, closed=summary.findings.resolved))
     if deadline is None:
-        click.echo("note: no deadline given (--deadline): its gaps cannot be overdue", err=True)
+        click.echo(phrase("letter_no_deadline", lang), err=True)
 
 
 def _import_template(ctx: Context, path: Path, skip_bad_rows: bool) -> None:
@@ -86,16 +89,13 @@ def _import_template(ctx: Context, path: Path, skip_bad_rows: bool) -> None:
     for problem in result.problems:
         click.echo(f"{path.name}: {problem.path}: {problem.reason}", err=True)
     if result.problems and not skip_bad_rows:
-        raise click.ClickException(
-            f"{len(result.problems)} row error(s); nothing imported (fix them, or use --skip-bad-rows)"
-        )
+        raise Failure(phrase("template_errors", ctx.lang, count=len(result.problems)), ctx.lang)
     now = dt.datetime.now(dt.timezone.utc)
     with ctx.transaction() as session:
         summary = import_letters(session, str(path), result, now)
-    click.echo(
-        f"{len(result.letters)} warning(s), {sum(len(a.affected) for a in result.advisories)} product row(s) "
-        f"from {result.rows} row(s); gaps opened {summary.findings.opened}, resolved {summary.findings.resolved}"
-    )
+    click.echo(phrase("template_imported", ctx.lang, warnings=len(result.letters),
+                      products=sum(len(a.affected) for a in result.advisories), rows=result.rows,
+                      opened=summary.findings.opened, closed=summary.findings.resolved))
 
 
 @warnings_group.command("template")
@@ -103,13 +103,14 @@ def _import_template(ctx: Context, path: Path, skip_bad_rows: bool) -> None:
 @click.option("--lang", "template_lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
               help="Language of the header row.")
 @click.option("--example", is_flag=True, help="Add one filled example row.")
+@pass_context
 @handle_errors
-def warnings_template(path: Path, template_lang: str, example: bool) -> None:
+def warnings_template(ctx: Context, path: Path, template_lang: str, example: bool) -> None:
     """Write a blank template (.csv or .xlsx) to fill from a letter."""
     if path.exists():
-        raise click.ClickException(f"{path} exists; choose another name")
+        raise Failure(phrase("file_exists", ctx.lang, path=path), ctx.lang)
     write_template(path, template_lang, example)
-    click.echo(f"wrote {path}")
+    click.echo(phrase("wrote", ctx.lang, path=path))
 
 
 def _open_hosts(session, advisory_pk: int | None) -> int:  # type: ignore[no-untyped-def]

@@ -36,7 +36,7 @@ def find_pending(session: Session, ref: str) -> EnrollAttempt:
     if number.isdigit():
         attempt = session.get(EnrollAttempt, int(number))
         if attempt is None or attempt.outcome != outcomes.PENDING:
-            raise NotFound(f"no pending enrollment #{number} (see `patchgap hosts --pending`)")
+            raise NotFound.of("no_pending", ref=f"#{number}")
         return attempt
     found = list(session.scalars(
         select(EnrollAttempt).where(
@@ -45,11 +45,11 @@ def find_pending(session: Session, ref: str) -> EnrollAttempt:
         ).order_by(EnrollAttempt.id)
     ))
     if not found:
-        raise NotFound(f"no pending enrollment for {ref!r} (see `patchgap hosts --pending`)")
+        raise NotFound.of("no_pending", ref=ref)
     if len(found) > 1:
         # Two claimants of one host: the admin must choose, seeing where each came from.
         choices = ", ".join(f"#{a.id} from {a.source_address or '?'}" for a in found)
-        raise NotFound(f"{len(found)} enrollments are pending for {ref!r}; approve one by its number: {choices}")
+        raise NotFound.of("several_pending", count=len(found), ref=ref, choices=choices)
     return found[0]
 
 
@@ -96,6 +96,6 @@ def revoke(session: Session, name: str, now: dt.datetime) -> Host:
 def require_approval(session: Session, unit_name: str, required: bool) -> Unit:
     unit = session.scalar(select(Unit).where(Unit.name == unit_name.strip()))
     if unit is None:
-        raise NotFound(f"no unit named {unit_name!r} (see `patchgap unit list`)")
+        raise NotFound.of("no_unit", name=unit_name)
     unit.approve_new_hosts = required
     return unit

@@ -43,7 +43,7 @@ def new_node_key() -> str:
 def get_or_create_unit(session: Session, name: str) -> Unit:
     name = name.strip()
     if not name:
-        raise InvalidInput("a unit needs a name")
+        raise InvalidInput.of("unit_needs_name")
     unit = session.scalar(select(Unit).where(Unit.name == name))
     if unit is None:
         unit = Unit(name=name)
@@ -77,7 +77,7 @@ def revoke_secret(session: Session, prefix: str) -> EnrollSecret:
     prefix = prefix[: len(SECRET_PREFIX) + 6]
     found = session.scalars(select(EnrollSecret).where(EnrollSecret.prefix == prefix)).all()
     if not found:
-        raise NotFound(f"no enroll secret starts with {prefix!r}")
+        raise NotFound.of("no_secret", prefix=prefix)
     for row in found:
         if row.revoked_at is None:
             row.revoked_at = utcnow()

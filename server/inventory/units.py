@@ -42,7 +42,7 @@ class UnitTree:
     def find(self, name: str) -> int:
         found = self.by_name.get(name.strip())
         if found is None:
-            raise NotFound(f"no unit named {name!r} (see `patchgap unit list`)")
+            raise NotFound.of("no_unit", name=name)
         return found
 
     def walk(self, roots: Iterable[int] | None = None, depth: int = 0) -> Iterator[tuple[UnitNode, int]]:
@@ -87,16 +87,16 @@ def selected(session: Session, names: Iterable[str]) -> set[int] | None:
 def _unit(session: Session, name: str) -> Unit:
     unit = session.scalar(select(Unit).where(Unit.name == name.strip()))
     if unit is None:
-        raise NotFound(f"no unit named {name!r} (see `patchgap unit list`)")
+        raise NotFound.of("no_unit", name=name)
     return unit
 
 
 def add_unit(session: Session, name: str, parent: str | None = None, code: str = "") -> Unit:
     name = name.strip()
     if not name:
-        raise InvalidInput("a unit needs a name")
+        raise InvalidInput.of("unit_needs_name")
     if session.scalar(select(Unit).where(Unit.name == name)) is not None:
-        raise InvalidInput(f"a unit named {name!r} exists already")
+        raise InvalidInput.of("unit_exists", name=name)
     unit = Unit(name=name, code=code.strip(), parent_id=_unit(session, parent).id if parent else None)
     session.add(unit)
     session.flush()
@@ -111,7 +111,7 @@ def move_unit(session: Session, name: str, parent: str | None) -> Unit:
         return unit
     target = _unit(session, parent)
     if target.id in UnitTree.load(session).subtree(unit.id):
-        raise InvalidInput(f"cannot put {unit.name!r} under {target.name!r}: {target.name!r} is inside it")
+        raise InvalidInput.of("unit_cycle", unit=unit.name, target=target.name)
     unit.parent_id = target.id
     return unit
 
@@ -120,9 +120,9 @@ def rename_unit(session: Session, name: str, new_name: str, code: str | None = N
     unit = _unit(session, name)
     new_name = new_name.strip()
     if not new_name:
-        raise InvalidInput("a unit needs a name")
+        raise InvalidInput.of("unit_needs_name")
     if new_name != unit.name and session.scalar(select(Unit).where(Unit.name == new_name)) is not None:
-        raise InvalidInput(f"a unit named {new_name!r} exists already")
+        raise InvalidInput.of("unit_exists", name=new_name)
     unit.name = new_name
     if code is not None:
         unit.code = code.strip()

@@ -43,7 +43,7 @@ def _word(verdict: Verdict) -> str:
 def explain(session: Session, host: Host, advisory_id: str) -> list[Explanation]:
     advisories = session.scalars(select(Advisory).where(Advisory.advisory_id == advisory_id)).all()
     if not advisories:
-        raise NotFound(f"no advisory or warning {advisory_id!r}")
+        raise NotFound.of("no_advisory", name=advisory_id)
     out: list[Explanation] = []
     for advisory in advisories:
         for row in session.scalars(select(Affected).where(Affected.advisory_pk == advisory.id).order_by(Affected.id)):

@@ -66,7 +66,7 @@ def _percent(part: int, whole: int) -> float:
 def _summary(session: Session, scope: Scope, unit_names: list[str], period: Period, reporting: set[int],
              pairs: Pairs, facts: dict[int, AdvisoryFact], before: Period, pairs_before: Pairs) -> Summary:
     now = _counts(scope, set(scope.hosts), reporting, pairs, facts, period.end)
-    earlier_hosts = {h.id for h in scope.hosts.values()}
+    earlier_hosts = {h.id for h in scope.hosts.values() if h.enrolled_at < before.end}
     then = _counts(scope, earlier_hosts, scopes.reporting(session, scope, before), pairs_before, facts, before.end)
     return Summary(hosts=int(now["hosts"]), reporting=int(now["reporting"]), with_gaps=int(now["with_gaps"]),
                    compliant_percent=now["compliant_percent"],

@@ -72,7 +72,7 @@ def _summary(report: WeeklyReport, lang: str) -> Section:
         change = None if then is None else round(value - then, 1)
         rows.append([phrase(key, lang), value, then, _signed(change)])
     for name, count in s.open_by_severity.items():
-        rows.append([f"{phrase('summary_open', lang)}: {severity(name, lang)}", count, None, ""])
+        rows.append([phrase("of_which", lang, severity=severity(name, lang)), count, None, ""])
     headers = [label("metric", lang), label("this_week", lang), label("previous_week", lang), label("change", lang)]
     return Section("summary", phrase("section_summary", lang), [Table("summary", "", headers, rows)])
 
@@ -109,6 +109,8 @@ def _warnings(report: WeeklyReport, lang: str) -> Section:
                      t.overdue, t.not_reporting])
         strong.add(len(rows) - 1)
         tables.append(Table(f"warning-{len(tables) + 1}", title, headers, rows, frozenset(strong), notes))
+    if not tables:
+        tables.append(Table("warnings", "", headers, []))
     return Section("warnings", phrase("section_warnings", lang), tables)
 
 

@@ -25,11 +25,11 @@ def ending(day: dt.date) -> Period:
 def iso_week(text: str) -> Period:
     found = ISO_WEEK.match(text.strip())
     if not found:
-        raise InvalidInput(f"{text!r} is not an ISO week such as 2026-W48")
+        raise InvalidInput.of("not_iso_week", text=text)
     try:
         monday = dt.date.fromisocalendar(int(found[1]), int(found[2]), 1)
     except ValueError:
-        raise InvalidInput(f"{text!r}: no such week") from None
+        raise InvalidInput.of("no_such_week", text=text) from None
     return ending(monday + dt.timedelta(days=6))
 
 

@@ -24,6 +24,7 @@ class HostFact:
     platform: str
     version: str
     distro: str
+    enrolled_at: dt.datetime
 
 
 @dataclass
@@ -51,7 +52,7 @@ def load_scope(session: Session, unit_names: list[str], period: Period) -> Scope
         query = query.where(Host.unit_id.in_(sorted(unit_ids)))
     hosts = {
         h.id: HostFact(h.id, h.hostname, h.unit_id, f"{h.os_name} {h.os_version}".strip(), h.os_build, h.platform,
-                       h.os_version, h.distro)
+                       h.os_version, h.distro, h.enrolled_at)
         for h in session.scalars(query)
     }
     return Scope(tree, tops, unit_ids, hosts)

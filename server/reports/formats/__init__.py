@@ -24,12 +24,12 @@ def format_for(path: Path | None, fmt: str | None) -> str:
         return "text"
     found = SUFFIXES.get(path.suffix.lower())
     if found is None:
-        raise InvalidInput(f"cannot tell the format of {path.name!r}: use --format ({', '.join(FORMATS)})")
+        raise InvalidInput.of("format_of_file", name=path.name, formats=", ".join(FORMATS))
     return found
 
 
 def render(report: WeeklyReport, fmt: str, lang: str) -> bytes:
     if fmt not in FORMATS:
-        raise InvalidInput(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+        raise InvalidInput.of("unknown_format", fmt=fmt, formats=", ".join(FORMATS))
     module = import_module(f"server.reports.formats.{fmt}")
     return module.render(report, lang)

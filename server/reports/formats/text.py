@@ -8,13 +8,19 @@ from server.reports.i18n import date_text, phrase
 from server.reports.layout import Table, cell_text, period_line, sections, units_line
 from server.reports.model import WeeklyReport
 
+HEADER_WIDTH = 12
+CELL_WIDTH = 24
+FIRST_WIDTH = 36
+
 
 def _table(table: Table, lang: str) -> list[str]:
     lines = [table.title] if table.title else []
     lines.extend(table.notes[:2] if table.title else [])
     if table.rows:
+        # Wrapped headers and long cells keep most tables within 100 columns.
         lines.append(tabulate([[cell_text(c, lang) for c in row] for row in table.rows], headers=table.headers,
-                              tablefmt="simple", disable_numparse=True))
+                              tablefmt="simple", disable_numparse=True, maxheadercolwidths=HEADER_WIDTH,
+                              maxcolwidths=[FIRST_WIDTH] + [CELL_WIDTH] * (len(table.headers) - 1)))
     else:
         lines.append(phrase("none_this_week", lang))
     lines.extend(table.notes[2:] if table.title else table.notes)
