@@ -66,6 +66,11 @@ def text(limit: int) -> dict[str, int]:
     return {"max_length": limit}
 
 
+def integer() -> dict[str, int]:
+    """Field metadata of a non-negative integer a signed 64-bit column holds."""
+    return {"ge": 0, "le": MAX_INTEGER}
+
+
 def items(limit: int) -> dict[str, int]:
     """Field metadata of a list of at most ``limit`` items."""
     return {"max_items": limit}

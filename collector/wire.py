@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from collector import limits as L
-from collector.limits import items, text
+from collector.limits import integer, items, text
 
 WIRE_VERSION = 1
 
@@ -61,7 +61,7 @@ class HostInfo:
     hardware_model: str = field(default="", metadata=text(L.HARDWARE_PART))
     hardware_serial: str = field(default="", metadata=text(L.OTHER_TEXT))
     cpu_brand: str = field(default="", metadata=text(L.OTHER_TEXT))
-    physical_memory: int = 0
+    physical_memory: int = field(default=0, metadata=integer())
 
 
 @dataclass(frozen=True)
@@ -74,9 +74,9 @@ class OsInfo:
     platform: str = field(metadata=text(L.PLATFORM))
     platform_like: str = field(default="", metadata=text(L.PLATFORM_LIKE))
     codename: str = field(default="", metadata=text(L.CODENAME))
-    major: int = 0
-    minor: int = 0
-    patch: int = 0
+    major: int = field(default=0, metadata=integer())
+    minor: int = field(default=0, metadata=integer())
+    patch: int = field(default=0, metadata=integer())
     build: str = field(default="", metadata=text(L.OS_BUILD))
     arch: str = field(default="", metadata=text(L.ARCH))
     kernel_version: str = field(default="", metadata=text(L.OTHER_TEXT))
@@ -133,7 +133,7 @@ class Report:
     software: list[Software] = field(default_factory=list, metadata=items(L.MAX_SOFTWARE))
     patches: list[Patch] = field(default_factory=list, metadata=items(L.MAX_PATCHES))
     addresses: list[Address] = field(default_factory=list, metadata=items(L.MAX_ADDRESSES))
-    wire_version: int = WIRE_VERSION
+    wire_version: int = field(default=WIRE_VERSION, metadata=integer())
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ class EnrollRequest:
     enroll_secret: str = field(metadata=text(L.TOKEN))
     host_uuid: str = field(metadata=text(L.UUID))
     hostname: str = field(metadata=text(L.HOSTNAME))
-    wire_version: int = WIRE_VERSION
+    wire_version: int = field(default=WIRE_VERSION, metadata=integer())
     # The node key this collector holds, if any: the proof that lets a known
     # host be re-keyed without an admin's approval.
     node_key: str = field(default="", metadata=text(L.TOKEN))

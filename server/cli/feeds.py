@@ -9,8 +9,9 @@ import click
 
 from server.advisories import feedsync, files
 from server.advisories.importer import ImportSummary
-from server.cli.context import Context, echo_rows, handle_errors, output_options, pass_context
+from server.cli.context import Context, Failure, echo_rows, handle_errors, output_options, pass_context
 from server.feeds.registry import KINDS
+from server.reports.i18n import phrase
 from server.settings import default_data_dir
 
 SHOWN_PROBLEMS = 50
@@ -23,32 +24,33 @@ def _now() -> dt.datetime:
 def _progress(done: int, total: int | None) -> None:
     """Documents done / total on stderr, on one line, for long imports."""
     if sys.stderr.isatty() and (done % 25 == 0 or done == total):
-        click.echo(f"\r  documents {done}/{total if total is not None else '?'}", err=True, nl=done == total)
+        click.echo(f"\r  {done}/{total if total is not None else '?'}", err=True, nl=done == total)
 
 
-def _counts(summary: ImportSummary) -> str:
-    statuses = ", ".join(f"{n} {status}" for status, n in sorted(summary.statuses.items())) or "none stored"
-    unchanged = f", {summary.unchanged_documents} unchanged since the last sync" if summary.unchanged_documents else ""
-    return f"{summary.documents} document(s){unchanged}: advisories {statuses}; {summary.skipped} skipped"
+def _counts(summary: ImportSummary, lang: str) -> str:
+    statuses = ", ".join(f"{n} {phrase('status_' + status, lang)}" for status, n in sorted(summary.statuses.items()))
+    unchanged = (phrase("feed_unchanged", lang, count=summary.unchanged_documents)
+                 if summary.unchanged_documents else "")
+    return phrase("feed_counts", lang, documents=summary.documents, unchanged=unchanged,
+                  statuses=statuses or phrase("none_stored", lang), skipped=summary.skipped)
 
 
-def _report(summary: ImportSummary, verbose: bool) -> None:
+def _report(summary: ImportSummary, verbose: bool, lang: str) -> None:
     problems = summary.problems if verbose else [p for p in summary.problems if p.fatal]
     shown = problems if verbose else problems[:SHOWN_PROBLEMS]
     for problem in shown:
-        where = f" at {problem.path}" if problem.path else ""
-        tag = "skipped" if problem.fatal else "warning"
+        where = phrase("at_path", lang, path=problem.path) if problem.path else ""
+        tag = phrase("skipped" if problem.fatal else "warning_tag", lang)
+        # The reason is the parser's own diagnostic (file, JSON path, schema rule): kept as it is.
         click.echo(f"{tag}: {problem.file}{where}: {problem.reason}", err=True)
     if len(problems) > len(shown):
-        click.echo(f"... and {len(problems) - len(shown)} more (-v shows all)", err=True)
+        click.echo(phrase("more_problems", lang, count=len(problems) - len(shown)), err=True)
     if len(summary.by_kind) > 1:
         for kind, part in sorted(summary.by_kind.items()):
-            click.echo(f"  {kind}: {_counts(part)}")
+            click.echo(f"  {kind}: {_counts(part, lang)}")
     warnings = sum(1 for p in summary.problems if not p.fatal)
-    click.echo(
-        f"{_counts(summary)}; {warnings} warning(s); "
-        f"gaps opened {summary.findings.opened}, resolved {summary.findings.resolved}"
-    )
+    click.echo(phrase("feed_result", lang, counts=_counts(summary, lang), warnings=warnings,
+                      opened=summary.findings.opened, closed=summary.findings.resolved))
 
 
 @click.group("feeds")
@@ -70,16 +72,16 @@ def feeds_add(ctx: Context, name: str, kind: str, url: str | None, path: Path | 
               schema_dir: str | None, strict: bool) -> None:
     """Configure a feed to sync."""
     if bool(url) == bool(path):
-        raise click.UsageError("give exactly one of --url or --path")
+        raise click.UsageError(phrase("url_or_path", ctx.lang))
     if strict and schema_dir is None:
-        raise click.UsageError("--strict needs --schema-dir: without schemas there is nothing to be strict about")
+        raise click.UsageError(phrase("strict_needs_schemas", ctx.lang))
     options = {k: v for k, v in (("public_key", public_key and str(Path(public_key).resolve())),
                                  ("schema_dir", schema_dir and str(Path(schema_dir).resolve())),
                                  ("strict", "1" if strict else "")) if v}
     location = url or str(path.resolve())  # type: ignore[union-attr]
     with ctx.transaction() as session:
         feedsync.add_feed(session, name, kind, location, options)
-    click.echo(f"added {kind} feed {name!r} at {location}; run `patchgap feeds sync {name}`")
+    click.echo(phrase("feed_added", ctx.lang, kind=kind, name=name, location=location))
 
 
 @feeds_group.command("list")
@@ -116,11 +118,11 @@ def feeds_sync(ctx: Context, name: str | None, cache_dir: Path | None, verbose: 
         outcome = feedsync.sync(ctx.transaction, feed_name, cache_root, _now(), _progress, reading=ctx.reading)
         if outcome.summary is None:
             failed += 1
-            click.echo(f"  sync failed, last good data kept: {outcome.error}", err=True)
+            click.echo("  " + phrase("sync_failed", ctx.lang, error=outcome.error), err=True)
         else:
-            _report(outcome.summary, verbose)
+            _report(outcome.summary, verbose, ctx.lang)
     if failed:
-        raise click.ClickException(f"{failed} of {len(names)} feed(s) failed to sync (see `patchgap feeds list`)")
+        raise Failure(phrase("feeds_failed", ctx.lang, failed=failed, total=len(names)), ctx.lang)
 
 
 @feeds_group.command("import")
@@ -136,11 +138,11 @@ def feeds_import(ctx: Context, paths: tuple[Path, ...], kind: str | None, schema
                  verbose: bool) -> None:
     """Import files, folders or archives copied in by hand (air-gapped sites)."""
     if strict and schema_dir is None:
-        raise click.UsageError("--strict needs --schema-dir: without schemas there is nothing to be strict about")
+        raise click.UsageError(phrase("strict_needs_schemas", ctx.lang))
     options = files.FeedOptions(schema_dir, strict)
     with ctx.transaction() as session:
         summary = files.import_paths(session, list(paths), kind, _now(), options, _progress)
-    _report(summary, verbose)
+    _report(summary, verbose, ctx.lang)
 
 
 COMMANDS = (feeds_group,)
