@@ -41,7 +41,7 @@ def build(session: Session, period: Period, unit_names: list[str], stale_days: i
         per_unit=_per_unit(scope, period, reporting, pairs, facts),
         actions=_actions(session, scope, period, pairs, facts, max_actions),
         new=_changes(scope, pairs, pairs_before, facts, lambda p: p.first_detected),
-        resolved=_changes(scope, pairs_before, pairs, facts, lambda _p: period.end),
+        resolved=_resolved(session, scope, unit_names, period, pairs_before, pairs, facts),
         silent=_silent(session, scope, period, stale_days),
         end_of_life=_end_of_life(scope, period),
         trend=_trend(session, scope, unit_names, period),
@@ -175,12 +175,21 @@ def _last_addresses(session: Session, host_ids: list[int]) -> dict[int, str]:
     return {h: address for h, (_, address) in found.items()}
 
 
-def _changes(scope: Scope, now: Pairs, then: Pairs, facts: dict[int, AdvisoryFact], when) -> list[ChangeRow]:  # type: ignore[no-untyped-def]
-    """Pairs in ``now`` that are not in ``then``."""
+def _changes(scope: Scope, now: Pairs, then: Pairs, facts: dict[int, AdvisoryFact], when,  # type: ignore[no-untyped-def]
+             at: dict[tuple[int, int], dt.datetime] | None = None) -> list[ChangeRow]:
+    """Pairs in ``now`` that are not in ``then``, dated by ``at`` or ``when``."""
     rows = [ChangeRow(scope.hosts[h].hostname, scope.unit_name(scope.hosts[h].unit_id), facts[a].name,
-                      facts[a].severity, ", ".join(facts[a].cves[:3]), when(p))
+                      facts[a].severity, ", ".join(facts[a].cves[:3]), (at or {}).get((h, a)) or when(p))
             for (h, a), p in now.items() if (h, a) not in then]
     return sorted(rows, key=lambda r: (SEVERITY_RANK.get(r.severity, 4), r.unit, r.host, r.advisory))
+
+
+def _resolved(session: Session, scope: Scope, unit_names: list[str], period: Period, before: Pairs, now: Pairs,
+              facts: dict[int, AdvisoryFact]) -> list[ChangeRow]:
+    """Pairs open when the week began and closed when it ended, with the time
+    their last finding resolved."""
+    when = gapfacts.resolved_between(session, scope, unit_names, period.start, period.end)
+    return _changes(scope, before, now, facts, lambda _p: period.end, when)
 
 
 def _silent(session: Session, scope: Scope, period: Period, stale_days: int) -> list[SilentRow]:

@@ -71,6 +71,16 @@ def open_pairs(session: Session, scope: Scope, unit_names: list[str], at: dt.dat
     return {(h, a): Pair(n, first) for h, a, n, first in session.execute(query) if h in scope.hosts}
 
 
+def resolved_between(session: Session, scope: Scope, unit_names: list[str], start: dt.datetime,
+                     end: dt.datetime) -> dict[tuple[int, int], dt.datetime]:
+    """(host, advisory) -> when its last finding resolved within [start, end)."""
+    query = _in_scope(
+        select(Finding.host_id, Finding.advisory_pk, func.max(Finding.resolved_at))
+        .where(Finding.resolved_at >= start, Finding.resolved_at < end)
+        .group_by(Finding.host_id, Finding.advisory_pk), scope, unit_names)
+    return {(h, a): at for h, a, at in session.execute(query) if h in scope.hosts}
+
+
 def severity_counts(session: Session, scope: Scope, unit_names: list[str], at: dt.datetime) -> dict[str, int]:
     query = _in_scope(
         select(Advisory.severity, func.count())
