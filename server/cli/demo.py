@@ -1,37 +1,40 @@
-"""``patchgap demo``: the whole path on this machine, with nothing to set up.
+"""``patchgap demo``: a small province and this machine, with nothing to set up.
 
-A fresh demo database, the bundled sample warnings, the API on a loopback
-port, this machine collected by the real collector (``patchgap-collect
-once``), then the weekly table and this host's gaps — or, when it has none,
-exactly why each sample warning does not apply.
+A fresh demo database holds three weeks of a simulated province
+(:mod:`server.demo`: units, about forty machines, three warning letters),
+then this machine is collected live by the real collector (``patchgap-collect
+once`` against the API on a loopback port). The week's report is printed
+(summary and warnings) and written as HTML and XLSX beside the database.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
+import shlex
 import shutil
 import subprocess
 import sys
-from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
-from server.advisories.letters import import_letters
 from server.api import create_app
 from server.api.background import serving
 from server.cli.context import Context, handle_errors
-from server.db.models import Host, Warning
-from server.feeds.warnings import parse_template
+from server.demo import Province, build_province
 from server.inventory import enroll
-from server.matching.explain import explain
-from server.reports.i18n import date_text, phrase
-from server.reports.render import render
-from server.reports.weekly import Week, weekly
+from server.inventory.units import add_unit
+from server.reports import formats, layout, period as periods
+from server.reports.build import build
+from server.reports.model import WeeklyReport
 from server.settings import Settings, default_data_dir
 
-DEMO_UNIT = "Demo"
+DEMO_UNIT = "Máy chạy demo"
+DATABASE = "demo.sqlite3"
+FILES = ("html", "xlsx")
+SHOWN_DEPTH = 2  # the terminal shows warnings down to communes; the files show every unit
 
 
 def _step(text: str) -> None:
@@ -40,46 +43,60 @@ def _step(text: str) -> None:
 
 @click.command()
 @click.option("--dir", "demo_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the demo database and collector state (default: <data dir>/demo).")
+              help="Folder for the demo database, reports and collector state (default: <data dir>/demo).")
 @click.option("--source", type=click.Choice(["auto", "osquery", "native"]), default="auto", show_default=True,
               help="How the collector inventories this machine.")
 @click.pass_context
 @handle_errors
 def demo(click_ctx: click.Context, demo_dir: Path | None, source: str) -> None:
-    """Run the whole path on this machine with the sample warnings."""
-    demo_dir = demo_dir or default_data_dir() / "demo"
-    demo_dir.mkdir(parents=True, exist_ok=True)
-    database = demo_dir / "demo.sqlite3"
-    # A fresh demo each run: database and the collector's enrollment with it.
-    for stale in demo_dir.glob("demo.sqlite3*"):
-        stale.unlink()
-    shutil.rmtree(demo_dir / "collector", ignore_errors=True)
+    """Simulate a small province for three weeks, add this machine, write the week's report."""
+    demo_dir = (demo_dir or default_data_dir() / "demo").absolute()
+    database = demo_dir / DATABASE
+    replaced = _fresh(demo_dir)
     ctx = Context(database_url=f"sqlite:///{database}", lang=click_ctx.obj.lang)
-    _step(f"demo database: {database}")
+    _step(f"demo database: {database}" + (" (replaces the earlier demo database)" if replaced else ""))
 
-    sample = resources.files("server.data") / "sample_warnings.csv"
-    with resources.as_file(sample) as path:
-        result = parse_template(path)
+    now = _now()
+    _step("simulating three weeks of a small province through the real ingest and matching (about a minute)")
     with ctx.transaction() as session:
-        import_letters(session, str(sample), result, _now())
+        province = build_province(session, now.date(), until=now)
+        add_unit(session, DEMO_UNIT, province.root, code="DEMO")
         secret = enroll.create_secret(session, DEMO_UNIT).secret
-    _step(f"imported {len(result.letters)} sample warnings ({sum(len(a.affected) for a in result.advisories)} product rows)")
+    _step(_built(province))
 
     with serving(create_app(Settings(database_url=ctx.database_url), engine=ctx.engine)) as url:
-        _step(f"API listening on {url} (for this demo only); collecting this machine")
+        _step(f"API listening on {url} (for this demo only); collecting this machine into “{DEMO_UNIT}”")
         _collect(url, secret, demo_dir / "collector", source)
 
-    _print_results(ctx)
+    period = periods.ending(now.date())
+    with ctx.reading() as session:
+        report = build(session, period, [], now=_now(), with_gaps=True)
     click.echo()
-    click.echo("Next:")
-    click.echo(f"  patchgap --db sqlite:///{database} hosts")
-    click.echo(f"  patchgap --db sqlite:///{database} --lang vi report weekly")
-    click.echo("  patchgap warnings template canh-bao.xlsx   # fill from a letter, then: patchgap warnings import canh-bao.xlsx")
-    click.echo("  patchgap serve --host 0.0.0.0   # then on each PC: patchgap-collect once --server URL --enroll-secret S")
+    click.echo(_overview(report, ctx.lang))
+    _write_files(report, demo_dir, ctx.lang)
+    _next(database, demo_dir, now.date(), province)
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+def _fresh(demo_dir: Path) -> bool:
+    """Remove an earlier demo (database, reports, the collector's enrollment);
+    whether there was one."""
+    demo_dir.mkdir(parents=True, exist_ok=True)
+    earlier = list(demo_dir.glob(f"{DATABASE}*")) + [demo_dir / f"report.{fmt}" for fmt in FILES]
+    replaced = (demo_dir / DATABASE).exists()
+    for stale in earlier:
+        stale.unlink(missing_ok=True)
+    shutil.rmtree(demo_dir / "collector", ignore_errors=True)
+    return replaced
+
+
+def _built(province: Province) -> str:
+    first, last = province.first_day.strftime("%d/%m/%Y"), province.today.strftime("%d/%m/%Y")
+    return (f"{province.root}: {len(province.units)} units, {len(province.hosts)} machines, "
+            f"{province.reports} reports from {first} to {last}; warnings {', '.join(province.warnings)}")
 
 
 def _collect(url: str, secret: str, state_dir: Path, source: str) -> None:
@@ -93,30 +110,52 @@ def _collect(url: str, secret: str, state_dir: Path, source: str) -> None:
         raise click.ClickException(f"the collector failed (exit {done.returncode}); see its message above")
 
 
-def _print_results(ctx: Context) -> None:
-    today = _now().date()
-    week = Week.ending(today)
-    with ctx.transaction() as session:
-        rows = weekly(session, week)
-        host = session.scalars(select(Host).order_by(Host.id)).first()
-        if host is None:
-            raise click.ClickException("no host was recorded")
-        from server import queries
+def _overview(report: WeeklyReport, lang: str) -> str:
+    """Sections 1 and 2 of the text report, warnings down to the communes."""
+    shown = dataclasses.replace(report, warnings=[
+        dataclasses.replace(w, rows=[r for r in w.rows if r.depth <= SHOWN_DEPTH]) for w in report.warnings])
+    text = formats.render(shown, "text", lang).decode("utf-8")
+    third = layout.sections(shown, lang)[2].title
+    return text.split(f"\n\n{third}\n", 1)[0]
 
-        gaps = queries.gaps(session, _now(), host=host.uuid)
-        numbers = list(session.scalars(select(Warning.number).order_by(Warning.id)))
-        reasons = [e.as_row() for n in numbers for e in explain(session, host, n)]
+
+def _write_files(report: WeeklyReport, demo_dir: Path, lang: str) -> None:
     click.echo()
-    click.echo(phrase("weekly_title", ctx.lang, start=date_text(week.start.date()), end=date_text(today)))
-    click.echo(render(rows, "table", ctx.lang))
+    for fmt in FILES:
+        path = demo_dir / f"report.{fmt}"
+        if find_spec(f"server.reports.formats.{fmt}") is None:
+            click.echo(f"{path.name}: not written, this version has no {fmt} report format yet")
+            continue
+        path.write_bytes(formats.render(report, fmt, lang))
+        click.echo(f"Wrote {path}")
+    click.echo("  (every unit, hosts needing action with their addresses, new and resolved, silent and "
+               "end-of-life hosts, the 12-week trend)")
+
+
+def _patchgap() -> str:
+    """The running patchgap as a command that works from any folder."""
+    script = Path(sys.argv[0])
+    if script.stem == "patchgap" and script.is_file():
+        return shlex.quote(str(script.absolute()))
+    return f"{shlex.quote(sys.executable)} -m server"
+
+
+def _next(database: Path, demo_dir: Path, today: dt.date, province: Province) -> None:
+    pg = f"{_patchgap()} --db {shlex.quote(f'sqlite:///{database}')}"
+    week = today.isoformat()
+    commune = next((u for u in province.units if u.startswith("UBND xã")), province.root)
     click.echo()
-    click.echo(phrase("gaps_of", ctx.lang, host=host.hostname))
-    if gaps:
-        columns = ["advisory", "severity", "item", "installed", "fixed", "deadline", "overdue"]
-        click.echo(render(gaps, "table", ctx.lang, columns))
-    else:
-        click.echo(f"none: no sample warning applies to {host.hostname} ({host.os_name} {host.os_version}). Why, item by item:")
-        click.echo(render(reasons, "table", ctx.lang, ["advisory", "item", "installed", "fixed", "verdict", "reason"]))
+    click.echo("Next:")
+    for line in (
+        f"{pg} --lang vi report weekly --week-ending {week} -o {shlex.quote(str(demo_dir / 'bao-cao.html'))}",
+        f"{pg} report weekly --week-ending {week} --unit {shlex.quote(commune)}",
+        f"{pg} gaps --overdue",
+        f"{pg} unit list",
+        f"{pg} hosts",
+        f"{pg} warnings template canh-bao.xlsx   # fill it from a letter, then: warnings import canh-bao.xlsx",
+        f"{pg} serve --host 0.0.0.0   # then on each PC: patchgap-collect once --server URL --enroll-secret S",
+    ):
+        click.echo(f"  {line}")
 
 
 COMMANDS = (demo,)
