@@ -34,8 +34,10 @@ def open_at(as_of: dt.datetime):  # type: ignore[no-untyped-def]
     )
 
 
-def hosts(session: Session, units: set[int] | None = None) -> list[Row]:
-    """Hosts of ``units`` (ids, None: all) with OS, software count and open gaps."""
+def hosts(session: Session, units: set[int] | None = None,
+          listed: set[int] | frozenset[int] = frozenset()) -> list[Row]:
+    """Hosts of ``units`` (ids, None: all) with OS, software count and open
+    gaps; hosts on a botnet list (``listed``) first."""
     now = dt.datetime.now(dt.timezone.utc)
     open_count = (
         select(Finding.host_id, func.count().label("n"))
@@ -55,7 +57,7 @@ def hosts(session: Session, units: set[int] | None = None) -> list[Row]:
     )
     if units is not None:
         query = query.where(Host.unit_id.in_(sorted(units)))
-    return [
+    rows = [
         {
             "host": host.hostname,
             "unit": unit_name,
@@ -64,9 +66,17 @@ def hosts(session: Session, units: set[int] | None = None) -> list[Row]:
             "software": software,
             "open_gaps": gaps,
             "last_report": host.last_report_at,
+            "botnet_listed": host.id in listed,
         }
         for host, unit_name, software, gaps in session.execute(query)
     ]
+    rows.sort(key=lambda row: not row["botnet_listed"])
+    return rows
+
+
+def open_gap_count(session: Session, host_id: int, as_of: dt.datetime) -> int:
+    return session.scalar(select(func.count()).select_from(Finding).where(Finding.host_id == host_id,
+                                                                          open_at(as_of))) or 0
 
 
 def find_host(session: Session, name: str) -> Host:
@@ -100,9 +110,10 @@ def host_detail(session: Session, name: str) -> tuple[Row, list[Row], list[Row]]
     if host.revoked_at is not None:
         facts["revoked"] = host.revoked_at
     addresses = [
-        {"address": a.address, "interface": a.interface, "mac": a.mac, "first_seen": a.first_seen, "last_seen": a.last_seen}
+        {"address": a.address, "address_kind": a.kind, "interface": a.interface, "mac": a.mac,
+         "first_seen": a.first_seen, "last_seen": a.last_seen}
         for a in session.scalars(
-            select(HostAddress).where(HostAddress.host_id == host.id).order_by(HostAddress.address)
+            select(HostAddress).where(HostAddress.host_id == host.id).order_by(HostAddress.kind, HostAddress.address)
         )
     ]
     patches = [
@@ -145,8 +156,10 @@ def gaps(
     units: set[int] | None = None,
     warning: str | None = None,
     overdue: bool = False,
+    listed: set[int] | frozenset[int] = frozenset(),
 ) -> list[Row]:
-    """Open findings at ``as_of``: which host misses which fix."""
+    """Open findings at ``as_of``: which host misses which fix; hosts on a
+    botnet list (``listed``) first."""
     query = (
         select(Finding, Host.hostname, Unit.name, Advisory, Software.name, Affected)
         .join(Host, Host.id == Finding.host_id)
@@ -184,7 +197,9 @@ def gaps(
                 "fixed": _upgrade_to(finding, item),
                 "deadline": advisory.deadline,
                 "overdue": bool(advisory.deadline and advisory.deadline < as_of.date()),
+                "botnet_listed": finding.host_id in listed,
                 "first_detected": finding.first_detected,
             }
         )
+    rows.sort(key=lambda row: not row["botnet_listed"])  # stable: the order above within each part
     return rows

@@ -34,5 +34,7 @@ class Settings:
     max_body_bytes: int = limits.MAX_REPORT_BYTES
     max_software_items: int = limits.MAX_SOFTWARE
     enroll_limits: EnrollLimits = field(default_factory=EnrollLimits)
+    # Reverse proxies whose X-Forwarded-For is believed (CIDR ranges).
+    trusted_proxies: tuple[str, ...] = ()
     # A host is "silent" after this many days without a report.
     silent_after_days: int = 7

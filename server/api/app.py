@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from collector import limits, wire
-from server.api import body, validate
+from server.api import body, client_address, validate
 from server.api.openapi import install_openapi, request_body, success
 from server.api.problems import ApiError, responses
 from server.db.engine import make_engine, make_reader, make_sessionmaker
@@ -39,6 +39,12 @@ def utcnow() -> dt.datetime:
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     engine = engine or make_engine(settings.database_url)
     writer, reader = make_sessionmaker(engine), make_reader(engine)
+    proxies = client_address.networks(settings.trusted_proxies)
+
+    def source(request: Request) -> str:
+        peer = request.client.host if request.client else ""
+        return client_address.client_address(peer, request.headers.get("x-forwarded-for", ""), proxies)
+
     app = FastAPI(title="patchgap", version=str(wire.WIRE_VERSION), docs_url=None, redoc_url=None)
     app.state.settings, app.state.engine, app.state.sessions = settings, engine, writer
 
@@ -62,8 +68,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
               response_model=None)
     async def enroll(request: Request) -> JSONResponse:
         raw, encoding = await body.read_raw(request, limits.MAX_ENROLL_BYTES)
-        source = request.client.host if request.client else ""
-        answer = await run_in_threadpool(_enroll, writer, raw, encoding, source, settings)
+        answer = await run_in_threadpool(_enroll, writer, raw, encoding, source(request), settings)
         return JSONResponse(wire.to_dict(answer), status_code=202 if answer.status == "pending" else 200)
 
     @app.post("/api/v1/report", openapi_extra=request_body(wire.Report),
@@ -74,7 +79,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         # Authenticate before reading a possibly large body.
         await run_in_threadpool(_authenticate, reader, node_key)
         raw, encoding = await body.read_raw(request, settings.max_body_bytes)
-        accepted = await run_in_threadpool(_receive_report, writer, node_key, raw, encoding, settings)
+        accepted = await run_in_threadpool(_receive_report, writer, node_key, raw, encoding, settings, source(request))
         return wire.to_dict(accepted)
 
     install_openapi(app)
@@ -128,7 +133,7 @@ def _bearer(header: str) -> str:
 
 
 def _receive_report(writer: sessionmaker[Session], node_key: str, raw: bytes, encoding: str,
-                    settings: Settings) -> wire.ReportAccepted:
+                    settings: Settings, observed: str) -> wire.ReportAccepted:
     report = validate.parse(wire.Report, body.inflate(raw, encoding, settings.max_body_bytes))
     now = utcnow()
     validate.check_report(report, settings.max_software_items, now)
@@ -137,6 +142,6 @@ def _receive_report(writer: sessionmaker[Session], node_key: str, raw: bytes, en
         if host.uuid != report.host.uuid:
             raise ApiError(422, f"report is for host {report.host.uuid!r} but the node key belongs to {host.uuid!r}")
         try:
-            return apply_report(session, host, report, now)
+            return apply_report(session, host, report, now, observed)
         except InvalidInput as exc:
             raise ApiError(422, str(exc)) from None

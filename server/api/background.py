@@ -22,7 +22,10 @@ def free_port(host: str = "127.0.0.1") -> int:
 def serving(app: FastAPI, host: str = "127.0.0.1", port: int | None = None, timeout: float = 15.0) -> Iterator[str]:
     """Yield the base URL while the app serves on ``host:port``."""
     port = port or free_port(host)
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
+    # NOTE: uvicorn believes X-Forwarded-For from 127.0.0.1 by default; the app
+    # decides which proxies to trust (--trusted-proxy), so uvicorn must not.
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
+                                           proxy_headers=False))
     thread = threading.Thread(target=server.run, name="patchgap-api", daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout

@@ -8,11 +8,13 @@ import click
 from server import queries
 from server.cli import identity
 from server.cli.context import Context, echo_rows, handle_errors, output_options, pass_context
+from server.botnet.match import listed_hosts
 from server.inventory import approval, units
-from server.reports.i18n import date_text, phrase
+from server.reports.i18n import phrase
 from server.reports.render import render, render_facts
 
-GAP_COLUMNS = ["host", "unit", "advisory", "severity", "cves", "item", "installed", "fixed", "deadline", "overdue"]
+GAP_COLUMNS = ["host", "unit", "advisory", "severity", "cves", "item", "installed", "fixed", "deadline", "overdue",
+               "botnet_listed"]
 
 
 UNIT_OPTION = click.option("--unit", "unit_names", multiple=True, metavar="NAME",
@@ -33,7 +35,7 @@ def hosts(ctx: Context, unit_names: tuple[str, ...], pending: bool, fmt: str) ->
             attempts = [a for a in approval.pending(session) if chosen is None or a.unit_id in chosen]
             echo_rows(ctx, identity.attempt_rows(attempts), fmt, identity.ATTEMPT_COLUMNS)
             return
-        echo_rows(ctx, queries.hosts(session, chosen), fmt)
+        echo_rows(ctx, queries.hosts(session, chosen, listed_hosts(session, chosen)), fmt)
 
 
 class HostGroup(click.Group):
@@ -111,8 +113,9 @@ def gaps(ctx: Context, host_name: str | None, unit_names: tuple[str, ...], warni
          as_of: dt.datetime | None, fmt: str) -> None:
     """Open gaps: which host misses which fix, deadline first."""
     with ctx.reading() as session:
-        rows = queries.gaps(session, _as_of(as_of), host=host_name, units=units.selected(session, unit_names),
-                            warning=warning, overdue=overdue)
+        chosen = units.selected(session, unit_names)
+        rows = queries.gaps(session, _as_of(as_of), host=host_name, units=chosen, warning=warning, overdue=overdue,
+                            listed=listed_hosts(session, chosen, _as_of(as_of)))
     echo_rows(ctx, rows, fmt, GAP_COLUMNS + (["first_detected"] if fmt != "table" else []))
 
 

@@ -95,4 +95,59 @@ def unit_approval(ctx: Context, name: str, setting: str) -> None:
         click.echo(phrase("approval_on" if unit.approve_new_hosts else "approval_off", ctx.lang, unit=unit.name))
 
 
+@unit_group.group("egress")
+def egress_group() -> None:
+    """Public address ranges a unit's machines reach the outside from (NAT), with their validity."""
+
+
+DATE = click.DateTime(["%Y-%m-%d", "%d/%m/%Y"])
+
+
+@egress_group.command("add")
+@click.argument("unit")
+@click.argument("cidr")
+@click.option("--from", "valid_from", type=DATE, help="First day the range is the unit's (default: always).")
+@click.option("--until", "valid_until", type=DATE, help="Last day the range is the unit's (default: still).")
+@click.option("--note", default="", help="e.g. the provider's line or contract.")
+@pass_context
+@handle_errors
+def egress_add(ctx: Context, unit: str, cidr: str, valid_from, valid_until, note: str) -> None:  # type: ignore[no-untyped-def]
+    """Declare that UNIT reaches the outside from CIDR (for a period)."""
+    from server.botnet import egress
+
+    with ctx.transaction() as session:
+        row = egress.add(session, unit, cidr, valid_from.date() if valid_from else None,
+                         valid_until.date() if valid_until else None, note)
+        click.echo(phrase("egress_added", ctx.lang, id=row.id, unit=unit, network=row.network))
+
+
+@egress_group.command("list")
+@click.option("--unit", "unit_names", multiple=True, metavar="NAME", help="This unit and the units under it.")
+@output_options
+@pass_context
+@handle_errors
+def egress_list(ctx: Context, unit_names: tuple[str, ...], fmt: str) -> None:
+    """Egress ranges with their units and validity."""
+    from server.botnet import egress
+
+    with ctx.reading() as session:
+        rows = [{"id": r.id, "unit": r.unit.name, "network": r.network, "valid_from": r.valid_from,
+                 "valid_until": r.valid_until, "note": r.note}
+                for r in egress.listing(session, units.selected(session, unit_names))]
+    echo_rows(ctx, rows, fmt, ["id", "unit", "network", "valid_from", "valid_until", "note"])
+
+
+@egress_group.command("remove")
+@click.argument("egress_id", metavar="ID", type=int)
+@pass_context
+@handle_errors
+def egress_remove(ctx: Context, egress_id: int) -> None:
+    """Remove an egress range by the ID `unit egress list` shows."""
+    from server.botnet import egress
+
+    with ctx.transaction() as session:
+        row = egress.remove(session, egress_id)
+        click.echo(phrase("egress_removed", ctx.lang, id=egress_id, network=row.network))
+
+
 COMMANDS = (unit_group,)

@@ -220,6 +220,54 @@ class HostAddress(Base):
     __table_args__ = (UniqueConstraint("host_id", "address", "interface", "kind"),)
 
 
+class UnitEgress(Base):
+    """An address range a unit's machines reach the outside from (its NAT
+    router's public address), valid for a period: a botnet list names it."""
+
+    __tablename__ = "unit_egress"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    network: Mapped[str] = mapped_column(String(64))  # CIDR, normalised
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    unit: Mapped[Unit] = relationship()
+
+
+class BotnetList(Base):
+    """One imported botnet IP list (the monthly national list, or another)."""
+
+    __tablename__ = "botnet_lists"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    source_file: Mapped[str] = mapped_column(String(255), default="")
+    kind: Mapped[str] = mapped_column(String(32), default="")
+    listed_on: Mapped[dt.date] = mapped_column(Date)
+    # Entries without a time match addresses held within this many days of listed_on.
+    window_days: Mapped[int] = mapped_column(Integer, default=30)
+    # sha256 of the entries: importing the same list again changes nothing.
+    digest: Mapped[str] = mapped_column(String(64), default="")
+    imported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    entries: Mapped[list[BotnetEntry]] = relationship(
+        back_populates="botnet_list", cascade="all, delete-orphan", order_by="BotnetEntry.row"
+    )
+
+
+class BotnetEntry(Base):
+    __tablename__ = "botnet_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("botnet_lists.id", ondelete="CASCADE"), index=True)
+    row: Mapped[int] = mapped_column(Integer)
+    network: Mapped[str] = mapped_column(String(64))
+    seen_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    family: Mapped[str] = mapped_column(String(128), default="")
+    port: Mapped[int | None] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(200), default="")
+    isp: Mapped[str] = mapped_column(String(200), default="")
+    botnet_list: Mapped[BotnetList] = relationship(back_populates="entries")
+
+
 class Advisory(Base):
     __tablename__ = "advisories"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -22,6 +22,9 @@ from server.matching.identity import match_name
 
 # Keep IN (...) lists well under SQLite's and PostgreSQL's parameter limits.
 CHUNK = 500
+# HostAddress.kind: an address of one of the host's interfaces, as the
+# collector reports it; or the address the server saw its report come from.
+INTERFACE, OBSERVED = "interface", "observed"
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,12 @@ def parse_collected_at(value: str) -> dt.datetime:
         raise InvalidInput(f"collected_at {value!r} is not a usable ISO 8601 date and time") from None
 
 
-def ingest_report(session: Session, host: Host, report: wire.Report, now: dt.datetime) -> IngestResult:
+def ingest_report(session: Session, host: Host, report: wire.Report, now: dt.datetime,
+                  observed: str = "") -> IngestResult:
     """Apply ``report`` to ``host``. A report older than the newest one already
-    applied (a spooled report arriving late) only adds address history."""
+    applied (a spooled report arriving late) only adds address history.
+    ``observed`` is the address the server saw the report come from (a NAT
+    router's public address, for PCs behind one): kept as history too."""
     collected = parse_collected_at(report.collected_at)
     newest = host.last_collected_at
     # NOTE: servers before the future-date check stored dates such as
@@ -67,7 +73,10 @@ def ingest_report(session: Session, host: Host, report: wire.Report, now: dt.dat
     stale = newest is not None and collected < newest
     host.last_report_at = now
     session.execute(insert_or_skip(session, HostReportDay, ["host_id", "day"]), [{"host_id": host.id, "day": now.date()}])
-    _record_addresses(session, host.id, report.addresses, collected)
+    interfaces = {(a.address, a.interface): a.mac for a in report.addresses if a.address}
+    _record_addresses(session, host.id, interfaces, INTERFACE, collected)
+    if observed:
+        _record_addresses(session, host.id, {(observed, ""): ""}, OBSERVED, now)
     if stale:
         return IngestResult(host.id, 0, 0, (), stale=True)
 
@@ -185,32 +194,24 @@ def _replace_patches(session: Session, host_id: int, patches: Sequence[wire.Patc
         )
 
 
-def _record_addresses(session: Session, host_id: int, addresses: Sequence[wire.Address], seen: dt.datetime) -> None:
-    """Address history: first/last seen per (address, interface), never deleted.
-    Only the rows of the reported addresses are read: a host's history grows
-    with every address it ever had, a report carries only today's."""
-    reported = {(a.address, a.interface): a for a in addresses if a.address}
+def _record_addresses(session: Session, host_id: int, reported: dict[tuple[str, str], str], kind: str,
+                      seen: dt.datetime) -> None:
+    """Address history: first/last seen per (address, interface, kind), never
+    deleted. ``reported`` maps (address, interface) to a MAC. Only the rows of
+    the reported addresses are read: a host's history grows with every address
+    it ever had, a report carries only today's."""
     existing: dict[tuple[str, str], HostAddress] = {}
     for part in chunks(sorted({address for address, _ in reported})):
         for row in session.scalars(select(HostAddress).where(
-            HostAddress.host_id == host_id, HostAddress.kind == "interface", HostAddress.address.in_(part)
+            HostAddress.host_id == host_id, HostAddress.kind == kind, HostAddress.address.in_(part)
         )):
             existing[(row.address, row.interface)] = row
-    for item in reported.values():
-        row = existing.get((item.address, item.interface))
+    for (address, interface), mac in reported.items():
+        row = existing.get((address, interface))
         if row is None:
-            session.add(
-                HostAddress(
-                    host_id=host_id,
-                    address=item.address,
-                    interface=item.interface,
-                    mac=item.mac,
-                    kind="interface",
-                    first_seen=seen,
-                    last_seen=seen,
-                )
-            )
+            session.add(HostAddress(host_id=host_id, address=address, interface=interface, mac=mac, kind=kind,
+                                    first_seen=seen, last_seen=seen))
         else:
             row.last_seen = max(row.last_seen, seen)
             row.first_seen = min(row.first_seen, seen)
-            row.mac = item.mac or row.mac
+            row.mac = mac or row.mac

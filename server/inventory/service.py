@@ -14,8 +14,10 @@ from server.matching import engine
 from server.matching.findings import refresh_findings
 
 
-def apply_report(session: Session, host: Host, report: wire.Report, now: dt.datetime) -> wire.ReportAccepted:
-    result = ingest_report(session, host, report, now)
+def apply_report(session: Session, host: Host, report: wire.Report, now: dt.datetime,
+                 observed: str = "") -> wire.ReportAccepted:
+    """``observed``: the address the report came from, as the API saw it."""
+    result = ingest_report(session, host, report, now, observed)
     if not result.stale:
         engine.match_host(session, host.id, result.new_software_ids)
         refresh_findings(session, [host.id], now)

@@ -8,6 +8,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.botnet.match import listed_hosts
 from server.db.models import HostAddress, Warning
 from server.reports import eol, gapfacts, period as periods, scope as scopes
 from server.reports.gapfacts import AdvisoryFact, Pair
@@ -34,12 +35,13 @@ def build(session: Session, period: Period, unit_names: list[str], stale_days: i
     before = periods.previous(period)
     pairs_before = gapfacts.open_pairs(session, scope, unit_names, before.end)
     facts = gapfacts.advisories(session, {a for _, a in pairs} | {a for _, a in pairs_before})
+    listed = listed_hosts(session, scope.unit_ids if unit_names else None, period.end) & set(scope.hosts)
     return WeeklyReport(
         period=period, units=list(unit_names), generated_at=now, stale_days=stale_days,
-        summary=_summary(session, scope, unit_names, period, reporting, pairs, facts, before, pairs_before),
+        summary=_summary(session, scope, unit_names, period, reporting, pairs, facts, before, pairs_before, listed),
         warnings=_warnings(session, scope, period, reporting),
-        per_unit=_per_unit(scope, period, reporting, pairs, facts),
-        actions=_actions(session, scope, period, pairs, facts, max_actions),
+        per_unit=_per_unit(scope, period, reporting, pairs, facts, listed),
+        actions=_actions(session, scope, period, pairs, facts, max_actions, listed),
         new=_changes(scope, pairs, pairs_before, facts, lambda p: p.first_detected),
         resolved=_resolved(session, scope, unit_names, period, pairs_before, pairs, facts),
         silent=_silent(session, scope, period, stale_days),
@@ -64,7 +66,8 @@ def _percent(part: int, whole: int) -> float:
 
 
 def _summary(session: Session, scope: Scope, unit_names: list[str], period: Period, reporting: set[int],
-             pairs: Pairs, facts: dict[int, AdvisoryFact], before: Period, pairs_before: Pairs) -> Summary:
+             pairs: Pairs, facts: dict[int, AdvisoryFact], before: Period, pairs_before: Pairs,
+             listed: set[int]) -> Summary:
     now = _counts(scope, set(scope.hosts), reporting, pairs, facts, period.end)
     earlier_hosts = {h.id for h in scope.hosts.values() if h.enrolled_at < before.end}
     then = _counts(scope, earlier_hosts, scopes.reporting(session, scope, before), pairs_before, facts, before.end)
@@ -72,7 +75,8 @@ def _summary(session: Session, scope: Scope, unit_names: list[str], period: Peri
                    compliant_percent=now["compliant_percent"],
                    open_by_severity=gapfacts.severity_counts(session, scope, unit_names, period.end),
                    open_gaps=int(now["open_gaps"]), overdue_gaps=int(now["overdue_gaps"]),
-                   overdue_hosts=int(now["overdue_hosts"]), previous=then)
+                   overdue_hosts=int(now["overdue_hosts"]), previous=then, botnet_listed=len(listed),
+                   botnet_handled=len(listed - {h for h, _ in pairs}))
 
 
 def _tree_rows(scope: Scope):  # type: ignore[no-untyped-def]
@@ -114,7 +118,7 @@ def _warnings(session: Session, scope: Scope, period: Period, reporting: set[int
 
 
 def _per_unit(scope: Scope, period: Period, reporting: set[int], pairs: Pairs,
-              facts: dict[int, AdvisoryFact]) -> list[UnitRow]:
+              facts: dict[int, AdvisoryFact], listed: set[int]) -> list[UnitRow]:
     per_host: dict[int, list[tuple[Pair, bool]]] = defaultdict(list)
     for (h, a), p in pairs.items():
         per_host[h].append((p, facts[a].overdue(period.end)))
@@ -127,7 +131,8 @@ def _per_unit(scope: Scope, period: Period, reporting: set[int], pairs: Pairs,
             hosts=len(hosts), reporting=len(hosts & reporting),
             compliant_percent=_percent(sum(1 for h in hosts if h not in per_host), len(hosts)),
             open_gaps=sum(p.findings for p, _ in mine), overdue_gaps=sum(p.findings for p, late in mine if late),
-            oldest_gap_days=(period.end - oldest).days if oldest else None))
+            oldest_gap_days=(period.end - oldest).days if oldest else None,
+            botnet_listed=len(hosts & listed), botnet_handled=len({h for h in hosts & listed if h not in per_host})))
     return rows
 
 
@@ -140,7 +145,7 @@ def _priority(fact: AdvisoryFact, pair: Pair, at: dt.datetime) -> tuple[int, int
 
 
 def _actions(session: Session, scope: Scope, period: Period, pairs: Pairs, facts: dict[int, AdvisoryFact],
-             limit: int) -> list[ActionRow]:
+             limit: int, listed: set[int]) -> list[ActionRow]:
     worst: dict[int, tuple[tuple[int, int, int, int, float], int, Pair]] = {}
     gaps: dict[int, int] = defaultdict(int)
     for (h, a), p in pairs.items():
@@ -148,8 +153,11 @@ def _actions(session: Session, scope: Scope, period: Period, pairs: Pairs, facts
         key = _priority(facts[a], p, period.end)
         if h not in worst or key < worst[h][0]:
             worst[h] = (key, a, p)
-    ranked = sorted(worst.items(), key=lambda item: (item[1][0], -gaps[item[0]], scope.hosts[item[0]].hostname))
+    # Botnet-listed hosts first (the directive: fix those machines first), then by their worst gap.
+    ranked = sorted(worst.items(), key=lambda item: (item[0] not in listed, item[1][0], -gaps[item[0]],
+                                                     scope.hosts[item[0]].hostname))
     addresses = _last_addresses(session, [h for h, _ in ranked[:limit]])
+    builds = gapfacts.os_builds(session, [h for h, _ in ranked[:limit]], period.end)
     rows = []
     for rank, (h, (_, a, p)) in enumerate(ranked[:limit], start=1):
         host, fact = scope.hosts[h], facts[a]
@@ -157,9 +165,9 @@ def _actions(session: Session, scope: Scope, period: Period, pairs: Pairs, facts
         oldest = min(q.first_detected for (hh, _), q in pairs.items() if hh == h)
         rows.append(ActionRow(
             priority=rank, host=host.hostname, unit=scope.unit_name(host.unit_id), address=addresses.get(h, ""),
-            os=host.os, build=host.build, gaps=gaps[h], exploited=fact.exploited, overdue=fact.overdue(period.end),
+            os=host.os, build=builds.get(h, host.build), gaps=gaps[h], exploited=fact.exploited, overdue=fact.overdue(period.end),
             worst_advisory=fact.name, worst_severity=fact.severity, worst_item=items, install=install,
-            oldest_days=(period.end - oldest).days))
+            oldest_days=(period.end - oldest).days, botnet_listed=h in listed))
     return rows
 
 

@@ -144,6 +144,18 @@ def all_fixes(session: Session, scope: Scope, unit_names: list[str], at: dt.date
     return _fold(session.execute(_in_scope(_detail().where(open_at(at)), scope, unit_names)))
 
 
+def os_builds(session: Session, host_ids: list[int], at: dt.datetime) -> dict[int, str]:
+    """The OS build each host had at ``at``, where an OS-level finding open
+    then recorded it: a past week shows the build of that week, not today's."""
+    found: dict[int, str] = {}
+    for start in range(0, len(host_ids), 500):
+        query = (select(Finding.host_id, func.max(Finding.installed_version))
+                 .where(Finding.host_id.in_(host_ids[start:start + 500]), Finding.software_id == 0, open_at(at))
+                 .group_by(Finding.host_id))
+        found.update({h: build for h, build in session.execute(query) if build})
+    return found
+
+
 def warning_hosts(session: Session, advisory_pk: int, since: dt.datetime | None, at: dt.datetime) -> dict[int, bool]:
     """Hosts a warning's advisory affected since ``since`` (its issue date),
     each with whether it is still open at ``at``."""

@@ -71,6 +71,8 @@ def _summary(report: WeeklyReport, lang: str) -> Section:
         then = before.get(field_name)
         change = None if then is None else round(value - then, 1)
         rows.append([phrase(key, lang), value, then, _signed(change)])
+    if s.botnet_listed:
+        rows.insert(0, [phrase("summary_botnet", lang), f"{s.botnet_handled}/{s.botnet_listed}", None, ""])
     for name, count in s.open_by_severity.items():
         rows.append([phrase("of_which", lang, severity=severity(name, lang)), count, None, ""])
     headers = [label("metric", lang), label("this_week", lang), label("previous_week", lang), label("change", lang)]
@@ -115,10 +117,13 @@ def _warnings(report: WeeklyReport, lang: str) -> Section:
 
 
 def _units(report: WeeklyReport, lang: str) -> Section:
-    headers = [label(k, lang) for k in ("unit", "code", "hosts", "reporting", "compliant_percent",
-                                        "open_gaps_total", "overdue_gaps", "oldest_gap_days")]
+    keys = ["unit", "code", "hosts", "reporting", "compliant_percent", "open_gaps_total", "overdue_gaps",
+            "oldest_gap_days"]
+    listed = report.summary.botnet_listed > 0
+    headers = [label(k, lang) for k in keys] + ([phrase("summary_botnet", lang)] if listed else [])
     rows = [[unit_cell(r.unit, r.depth), r.code, r.hosts, r.reporting, r.compliant_percent, r.open_gaps,
-             r.overdue_gaps, r.oldest_gap_days] for r in report.per_unit]
+             r.overdue_gaps, r.oldest_gap_days] + ([f"{r.botnet_handled}/{r.botnet_listed}"] if listed else [])
+            for r in report.per_unit]
     strong = frozenset(i for i, r in enumerate(report.per_unit) if r.subtotal)
     return Section("units", phrase("section_units", lang), [Table("units", "", headers, rows, strong)])
 
@@ -127,11 +132,14 @@ def _actions(report: WeeklyReport, lang: str) -> Section:
     headers = [label(k, lang) for k in ("priority", "host", "unit", "address", "os", "build", "gaps", "exploited",
                                         "overdue", "worst_advisory", "worst_severity", "worst_item", "install",
                                         "oldest_days")]
-    rows = [[r.priority, r.host, r.unit, r.address, r.os, r.build, r.gaps, yes(r.exploited, lang),
+    rows = [[r.priority, ("⚑ " if r.botnet_listed else "") + r.host, r.unit, r.address, r.os, r.build, r.gaps,
+             yes(r.exploited, lang),
              yes(r.overdue, lang), r.worst_advisory, severity(r.worst_severity, lang), r.worst_item, r.install,
              r.oldest_days] for r in report.actions]
     more = report.summary.with_gaps - len(report.actions)
     notes = [phrase("more_actions", lang, count=more)] if more > 0 else []
+    if any(r.botnet_listed for r in report.actions):
+        notes.insert(0, "⚑ " + phrase("botnet_first", lang))
     return Section("actions", phrase("section_actions", lang), [Table("actions", "", headers, rows, notes=notes)])
 
 

@@ -36,6 +36,9 @@ class Summary:
     overdue_hosts: int
     # The same figures at the end of the previous week, for the change column.
     previous: dict[str, float] = field(default_factory=dict)
+    # Hosts on an imported botnet list, and of those the ones with no open gap.
+    botnet_listed: int = 0
+    botnet_handled: int = 0
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,8 @@ class UnitRow:
     open_gaps: int
     overdue_gaps: int
     oldest_gap_days: int | None
+    botnet_listed: int = 0
+    botnet_handled: int = 0
 
 
 @dataclass(frozen=True)

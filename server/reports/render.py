@@ -16,7 +16,7 @@ from server.inventory import outcomes
 from server.reports.i18n import date_text, label, phrase
 
 FORMATS = ("table", "json", "csv")
-TRANSLATED_VALUES = frozenset({"critical", "high", "medium", "low", "TOTAL"}) | outcomes.SHOWN
+TRANSLATED_VALUES = frozenset({"critical", "high", "medium", "low", "TOTAL", "interface", "observed", "egress"}) | outcomes.SHOWN
 
 
 def _cell(value: Any, lang: str) -> Any:
