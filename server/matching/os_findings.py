@@ -124,7 +124,11 @@ def _delta(session: Session, wanted: Table, kbs: Table, hosts: Sequence[int] | N
            affected: Sequence[int] | None, now: dt.datetime) -> Delta:
     def kb_installed(affected_id, host_id):  # type: ignore[no-untyped-def]
         return (select(literal(1)).select_from(kbs).join(HostPatch, HostPatch.hotfix_id == kbs.c.kb)
-                .where(kbs.c.affected_id == affected_id, HostPatch.host_id == host_id).exists())
+                .where(kbs.c.affected_id == affected_id, HostPatch.host_id == host_id)
+                # NOTE: correlate the finding or host to the enclosing statement; left
+                # to itself SQLAlchemy adds `findings` to this FROM, and one host's KB
+                # would then count for every host.
+                .correlate_except(kbs, HostPatch).exists())
 
     still_wanted = (
         select(literal(1)).select_from(Host).join(wanted, (wanted.c.build == Host.os_build) & (wanted.c.arch == Host.os_arch))

@@ -103,3 +103,21 @@ def test_an_update_for_one_architecture_is_one_finding_on_hosts_of_that_architec
         assert labels[hosts["ARM 64-bit Processor"].id] == "windows-10-22h2-arm64"
     # Each host is flagged for the update; one that reports no architecture is not spared.
     assert counts == {"64-bit": 1, "32-bit": 1, "ARM 64-bit Processor": 1, "": 1}
+
+
+def test_a_kb_on_one_host_does_not_close_another_hosts_finding(sessions) -> None:  # type: ignore[no-untyped-def]
+    """Refreshing with nothing changed keeps an open Windows finding open: the
+    "fixing KB installed?" check is about the finding's own host."""
+    with sessions.begin() as session:
+        report(session, windows("patched", "10.0.19045.4170", kbs=("KB5035845",)))
+        report(session, windows("missing", "10.0.19045.4170", kbs=("KB5035845",)))
+        publish(session, advisory("CVE-2024-26234", APRIL, source="msrc"))
+    for _ in range(2):  # "patched" installs the fixing KB; then the same reports again
+        with sessions.begin() as session:
+            report(session, windows("missing", "10.0.19045.4170", kbs=("KB5035845",)))
+            report(session, windows("patched", "10.0.19045.4170", kbs=("KB5036892",)))
+    with sessions() as session:
+        rows = session.execute(select(Finding.host_id, Finding.resolved_at).order_by(Finding.id)).all()
+        assert findings(session) == {("missing", "CVE-2024-26234", "OS")}
+    # One finding per host: "patched" resolved once, "missing" never closed and reopened.
+    assert len(rows) == 2 and sum(1 for r in rows if r.resolved_at is None) == 1
