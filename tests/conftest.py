@@ -146,3 +146,13 @@ def sessions(engine):  # type: ignore[no-untyped-def]
     from server.db.engine import make_sessionmaker
 
     return make_sessionmaker(engine)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite golden files from what the code renders now (then review the diff).")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))

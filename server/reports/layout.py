@@ -70,7 +70,7 @@ def _summary(report: WeeklyReport, lang: str) -> Section:
     for key, value, field_name in figures:
         then = before.get(field_name)
         change = None if then is None else round(value - then, 1)
-        rows.append([phrase(key, lang), value, then, _signed(change)])
+        rows.append([phrase(key, lang), value, then, _signed(change, lang)])
     if s.botnet_listed:
         rows.insert(0, [phrase("summary_botnet", lang), f"{s.botnet_handled}/{s.botnet_listed}", None, ""])
     for name, count in s.open_by_severity.items():
@@ -79,10 +79,11 @@ def _summary(report: WeeklyReport, lang: str) -> Section:
     return Section("summary", phrase("section_summary", lang), [Table("summary", "", headers, rows)])
 
 
-def _signed(change: float | None) -> str:
+def _signed(change: float | None, lang: str) -> str:
     if change is None:
         return ""
     text = f"{change:g}"
+    text = text.replace(".", ",") if lang == "vi" else text
     return f"+{text}" if change > 0 else text
 
 

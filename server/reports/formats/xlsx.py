@@ -110,8 +110,9 @@ def sheet_name(text: str, taken: set[str]) -> str:
 
 
 def _signed_number(text: Cell) -> Cell:
-    """The summary's change column ("+7.2", "-1") as a number."""
-    if isinstance(text, str) and re.fullmatch(r"[+-]?\d+(\.\d+)?", text):
+    """The summary's change column ("+7.2", "+7,2", "-1") as a number."""
+    if isinstance(text, str) and re.fullmatch(r"[+-]?\d+([.,]\d+)?", text):
+        text = text.replace(",", ".")
         return float(text) if "." in text else int(text)
     return None if text == "" else text
 
