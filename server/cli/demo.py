@@ -22,12 +22,13 @@ import click
 
 from server.api import create_app
 from server.api.background import serving
-from server.cli.context import Context, handle_errors
+from server.cli.context import Context, Failure, handle_errors
 from server.demo import Province, build_province
 from server.inventory import enroll
 from server.inventory.units import add_unit
 from server.reports import formats, layout, period as periods
 from server.reports.build import build
+from server.reports.i18n import date_text, phrase
 from server.reports.model import WeeklyReport
 from server.settings import Settings, default_data_dir
 
@@ -54,19 +55,20 @@ def demo(click_ctx: click.Context, demo_dir: Path | None, source: str) -> None:
     database = demo_dir / DATABASE
     replaced = _fresh(demo_dir)
     ctx = Context(database_url=f"sqlite:///{database}", lang=click_ctx.obj.lang)
-    _step(f"demo database: {database}" + (" (replaces the earlier demo database)" if replaced else ""))
+    lang = ctx.lang
+    _step(phrase("demo_database", lang, path=database) + (phrase("demo_replaces", lang) if replaced else ""))
 
     now = _now()
-    _step("simulating three weeks of a small province through the real ingest and matching (about a minute)")
+    _step(phrase("demo_simulating", lang))
     with ctx.transaction() as session:
         province = build_province(session, now.date(), until=now)
         add_unit(session, DEMO_UNIT, province.root, code="DEMO")
         secret = enroll.create_secret(session, DEMO_UNIT).secret
-    _step(_built(province))
+    _step(_built(province, lang))
 
     with serving(create_app(Settings(database_url=ctx.database_url), engine=ctx.engine)) as url:
-        _step(f"API listening on {url} (for this demo only); collecting this machine into “{DEMO_UNIT}”")
-        _collect(url, secret, demo_dir / "collector", source)
+        _step(phrase("demo_api", lang, url=url, unit=DEMO_UNIT))
+        _collect(url, secret, demo_dir / "collector", source, lang)
 
     period = periods.ending(now.date())
     with ctx.reading() as session:
@@ -74,7 +76,7 @@ def demo(click_ctx: click.Context, demo_dir: Path | None, source: str) -> None:
     click.echo()
     click.echo(_overview(report, ctx.lang))
     _write_files(report, demo_dir, ctx.lang)
-    _next(database, demo_dir, now.date(), province)
+    _next(database, demo_dir, now.date(), province, lang)
 
 
 def _now() -> dt.datetime:
@@ -93,13 +95,13 @@ def _fresh(demo_dir: Path) -> bool:
     return replaced
 
 
-def _built(province: Province) -> str:
-    first, last = province.first_day.strftime("%d/%m/%Y"), province.today.strftime("%d/%m/%Y")
-    return (f"{province.root}: {len(province.units)} units, {len(province.hosts)} machines, "
-            f"{province.reports} reports from {first} to {last}; warnings {', '.join(province.warnings)}")
+def _built(province: Province, lang: str) -> str:
+    return phrase("demo_built", lang, root=province.root, units=len(province.units), hosts=len(province.hosts),
+                  reports=province.reports, first=date_text(province.first_day), last=date_text(province.today),
+                  warnings=", ".join(province.warnings))
 
 
-def _collect(url: str, secret: str, state_dir: Path, source: str) -> None:
+def _collect(url: str, secret: str, state_dir: Path, source: str, lang: str) -> None:
     command = [sys.executable, "-m", "collector", "once", "--server", url, "--enroll-secret", secret,
                "--unit", DEMO_UNIT, "--source", source, "--state-dir", str(state_dir)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PATCHGAP_")}
@@ -107,7 +109,7 @@ def _collect(url: str, secret: str, state_dir: Path, source: str) -> None:
     for line in (done.stdout + done.stderr).strip().splitlines():
         click.echo(f"    {line}")
     if done.returncode != 0:
-        raise click.ClickException(f"the collector failed (exit {done.returncode}); see its message above")
+        raise Failure(phrase("demo_collector_failed", lang, code=done.returncode), lang)
 
 
 def _overview(report: WeeklyReport, lang: str) -> str:
@@ -124,12 +126,11 @@ def _write_files(report: WeeklyReport, demo_dir: Path, lang: str) -> None:
     for fmt in FILES:
         path = demo_dir / f"report.{fmt}"
         if find_spec(f"server.reports.formats.{fmt}") is None:
-            click.echo(f"{path.name}: not written, this version has no {fmt} report format yet")
+            click.echo(phrase("demo_no_format", lang, name=path.name, fmt=fmt))
             continue
         path.write_bytes(formats.render(report, fmt, lang))
-        click.echo(f"Wrote {path}")
-    click.echo("  (every unit, hosts needing action with their addresses, new and resolved, silent and "
-               "end-of-life hosts, the 12-week trend)")
+        click.echo(phrase("wrote", lang, path=path))
+    click.echo("  " + phrase("demo_files_hold", lang))
 
 
 def _patchgap() -> str:
@@ -140,20 +141,20 @@ def _patchgap() -> str:
     return f"{shlex.quote(sys.executable)} -m server"
 
 
-def _next(database: Path, demo_dir: Path, today: dt.date, province: Province) -> None:
+def _next(database: Path, demo_dir: Path, today: dt.date, province: Province, lang: str) -> None:
     pg = f"{_patchgap()} --db {shlex.quote(f'sqlite:///{database}')}"
     week = today.isoformat()
     commune = next((u for u in province.units if u.startswith("UBND xã")), province.root)
     click.echo()
-    click.echo("Next:")
+    click.echo(phrase("demo_next", lang))
     for line in (
         f"{pg} --lang vi report weekly --week-ending {week} -o {shlex.quote(str(demo_dir / 'bao-cao.html'))}",
         f"{pg} report weekly --week-ending {week} --unit {shlex.quote(commune)}",
         f"{pg} gaps --overdue",
         f"{pg} unit list",
         f"{pg} hosts",
-        f"{pg} warnings template canh-bao.xlsx   # fill it from a letter, then: warnings import canh-bao.xlsx",
-        f"{pg} serve --host 0.0.0.0   # then on each PC: patchgap-collect once --server URL --enroll-secret S",
+        f"{pg} warnings template canh-bao.xlsx   # " + phrase("demo_hint_template", lang),
+        f"{pg} serve --host 0.0.0.0   # " + phrase("demo_hint_serve", lang),
     ):
         click.echo(f"  {line}")
 

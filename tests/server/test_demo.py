@@ -129,7 +129,7 @@ def test_patchgap_demo_end_to_end(tmp_path: Path) -> None:
     assert "Máy chạy demo" in out and "report sent to http://127.0.0.1:" in out
     for name in ("report.html", "report.xlsx"):
         assert (demo_dir / name).stat().st_size > 1000
-        assert f"Wrote {demo_dir / name}" in out
+        assert f"wrote {demo_dir / name}" in out
     assert (demo_dir / "report.xlsx").read_bytes()[:2] == b"PK"
 
     lines = out.split("\nNext:\n", 1)[1].strip().splitlines()
