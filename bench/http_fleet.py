@@ -77,12 +77,17 @@ class Serve:
         lines = self.log.read_text(encoding="utf-8", errors="replace").splitlines() if self.log.is_file() else []
         return next((line.strip() for line in reversed(lines) if line.strip()), "")
 
-    def log_errors(self) -> int:
-        """Lines of the server log at ERROR level or starting a traceback."""
+    def log_errors(self) -> Counter[str]:
+        """The server log's lines but its start banners, counted by text (the first 100 characters).
+
+        ``serve`` runs with ``--log-level warning``, so every other line is a
+        warning, an error or part of a traceback; patchgap's own loggers print
+        bare messages (no level name), so none can be told apart by "ERROR"."""
         if not self.log.is_file():
-            return 0
-        text = self.log.read_text(encoding="utf-8", errors="replace")
-        return sum(1 for line in text.splitlines() if "ERROR" in line or line.startswith("Traceback"))
+            return Counter()
+        lines = self.log.read_text(encoding="utf-8", errors="replace").splitlines()
+        return Counter(line.strip()[:100] for line in lines
+                       if line.strip() and not line.startswith("patchgap serving "))
 
 
 def databases(db: str, pg: str | None) -> list[str]:

@@ -3,6 +3,8 @@
     .venv/bin/python -m bench.ingest_load                              # 100 x 20 on SQLite
     .venv/bin/python -m bench.ingest_load --collectors 10 --reports 3  # quick
     .venv/bin/python -m bench.ingest_load --db both --pg postgresql://user:pw@127.0.0.1/postgres
+    .venv/bin/python -m bench.ingest_load --synchronous NORMAL --no-floor  # what FULL costs
+    .venv/bin/python -m bench.ingest_load --big-bodies 6                   # 15 MB bodies during the load
 
 For each database: a fresh migrated database, ``patchgap serve`` as a child
 process on it, an enroll secret from the CLI, N collectors enrolled over
@@ -11,6 +13,12 @@ M reports one after the other: gzip wire JSON of ~1,500 deb packages, ~20 of
 them upgraded from one report to the next. Every answer is counted, none is
 retried. Afterwards the database is read directly: a host whose stored state
 is older than its last acknowledged report lost an acknowledged report.
+
+While the load runs, ``/api/v1/health`` and an unknown path (a 404 from the
+event loop alone) are probed every 100 ms (``bench.probe``); ``--big-bodies K``
+also posts K bodies of ~15 MB that the server must refuse, and reports the
+probes' latency while they are processed. ``--synchronous`` sets
+``PATCHGAP_SQLITE_SYNCHRONOUS`` for the served child and the floor.
 
 The floor is the same reports applied in this process, one after the other,
 through ``apply_report`` on a second fresh database: what the database
@@ -22,20 +30,23 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from server.db.engine import make_engine, make_sessionmaker
+from server.db.engine import SQLITE_SYNCHRONOUS, SQLITE_SYNCHRONOUS_ENV, make_engine, make_sessionmaker
 from tests.reports import store_report
 
 from bench import reports_gen
 from bench.http_fleet import Enrollment, Serve, Tally, counts, create_secret, databases, enroll_all, post_report
 from bench.load import drop_database, fresh_database
+from bench.probe import HEALTH_PATH, LOOP_PATH, BigPoster, Latency, Probe, big_body
 from bench.reports_gen import Collector, Prepared
 from bench.stored import Verdict, judge, stored_state
 
@@ -48,7 +59,12 @@ class HttpRun:
     seconds: float
     enrollment: Enrollment
     verdict: Verdict
-    log_errors: int
+    log_errors: Counter[str]  # server log lines but the banner, by text
+    health: Latency  # /api/v1/health during the load
+    loop: Latency  # 404 from the event loop during the load
+    big: BigPoster | None = None
+    health_big: Latency | None = None  # probes overlapping a big body's post
+    loop_big: Latency | None = None
 
 
 @dataclass
@@ -58,14 +74,23 @@ class Floor:
 
 
 def http_run(db: str, fleet_of: list[Collector], prepared: list[list[Prepared]], workdir: Path,
-             timeout: float) -> HttpRun:
+             timeout: float, big_bodies: int = 0) -> HttpRun:
     (workdir / "http").mkdir(parents=True, exist_ok=True)
     url, admin = fresh_database(db, workdir / "http")
     serve = Serve(url, workdir / "serve.log")
     try:
         serve.start()
-        enrollment = enroll_all(serve.url, create_secret(url, UNIT), fleet_of)
+        secret = create_secret(url, UNIT)
+        enrollment = enroll_all(serve.url, secret, fleet_of)
         enrolled = [c for c in fleet_of if c.index in enrollment.keys]
+        big = None
+        if big_bodies:
+            extra = reports_gen.collectors(len(fleet_of) + 1, seed=0)[-1]
+            key = enroll_all(serve.url, secret, [extra]).keys.get(extra.index)
+            if key is None:
+                raise RuntimeError("the big-body collector could not enroll")
+            big = BigPoster(serve.url, key, big_body(extra), big_bodies)
+        probes = [Probe(serve.url, HEALTH_PATH), Probe(serve.url, LOOP_PATH, ok=404)]
         tally = Tally()
         acked: dict[str, list[Prepared]] = {c.uuid: [] for c in enrolled}
         go = threading.Event()
@@ -81,14 +106,24 @@ def http_run(db: str, fleet_of: list[Collector], prepared: list[list[Prepared]],
         for thread in threads:
             thread.start()
         start = time.perf_counter()
+        for probe in probes:
+            probe.start()
         go.set()
+        if big:
+            big.start()
         for thread in threads:
             thread.join()
         seconds = time.perf_counter() - start
+        if big:
+            big.join()
+        for probe in probes:
+            probe.stop()
         serve.stop()
         sent = {c.uuid: prepared[c.index] for c in enrolled}
         verdict = judge(stored_state(url, list(sent)), sent, acked)
-        return HttpRun(tally, seconds, enrollment, verdict, serve.log_errors())
+        health, loop = probes
+        return HttpRun(tally, seconds, enrollment, verdict, serve.log_errors(), health.latency(), loop.latency(),
+                       big, health.latency(big.windows) if big else None, loop.latency(big.windows) if big else None)
     finally:
         serve.stop()
         drop_database(url, admin)
@@ -121,7 +156,14 @@ def floor_run(db: str, fleet_of: list[Collector], prepared: list[list[Prepared]]
 def _ms(seconds: float | None) -> str:
     if seconds is None:
         return "-"
-    return f"{seconds:,.2f} s" if seconds >= 1 else f"{seconds * 1000:,.0f} ms"
+    return f"{seconds:,.2f} s" if seconds >= 0.9995 else f"{seconds * 1000:,.0f} ms"
+
+
+def _latency(lat: Latency | None) -> str:
+    if lat is None:
+        return "-"
+    failed = f"; failed: {counts(lat.failures)}" if lat.failures else ""
+    return f"{_ms(lat.p50)} / {_ms(lat.p99)} / {_ms(lat.worst)} ({lat.probes:,} probes{failed})"
 
 
 def render(name: str, n: int, m: int, per_host: int, changed: int, run: HttpRun, floor: Floor | None) -> str:
@@ -146,8 +188,19 @@ def render(name: str, n: int, m: int, per_host: int, changed: int, run: HttpRun,
         ("lost (acknowledged, not stored)", f"{v.lost:,}"),
         ("half-written hosts", f"{v.half_written:,}"),
         ("hosts", v.notes()),
-        ("server log error lines", f"{run.log_errors:,}"),
+        ("server log lines (warnings, errors)", counts(run.log_errors)),
+        ("health p50 / p99 / max", _latency(run.health)),
+        ("event loop (404) p50 / p99 / max", _latency(run.loop)),
     ]
+    if run.big:
+        big = run.big.latency()
+        rows += [
+            ("big bodies (refused)", f"{run.big.count:,} of {len(run.big.body) / 1e6:.1f} MB JSON (odd ones "
+                                     f"gzip, {len(run.big.gzipped) / 1e6:.2f} MB): {counts(run.big.answers)}; "
+                                     f"answered in p50 {_ms(big.p50)}, max {_ms(big.worst)}"),
+            ("health during big bodies", _latency(run.health_big)),
+            ("event loop during big bodies", _latency(run.loop_big)),
+        ]
     width = max(len(label) for label, _ in rows) + 2
     head = (f"patchgap ingest under load on {name}: {n:,} collectors x {m:,} reports, {per_host:,} deb packages "
             f"each, ~{changed} changed per report")
@@ -165,9 +218,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--changed", type=int, default=20, help="packages upgraded between reports (default 20)")
     parser.add_argument("--timeout", type=float, default=30.0, help="client timeout in seconds, as the collector's")
     parser.add_argument("--no-floor", action="store_true", help="skip the in-process sequential baseline")
+    parser.add_argument("--synchronous", type=str.upper, choices=SQLITE_SYNCHRONOUS, default="FULL",
+                        help=f"SQLite PRAGMA synchronous for the server and the floor ({SQLITE_SYNCHRONOUS_ENV}, "
+                             "default FULL)")
+    parser.add_argument("--big-bodies", type=int, default=0, metavar="K",
+                        help="also post K bodies of ~15 MB that the server refuses, during the load")
     parser.add_argument("--workdir", type=Path, default=None, help="folder for SQLite files and the server log")
     parser.add_argument("--seed", type=int, default=20260105, help="seed of the fleet and its reports")
     args = parser.parse_args(argv)
+    os.environ[SQLITE_SYNCHRONOUS_ENV] = args.synchronous  # inherited by the served child; read by the floor
     fleet_of = reports_gen.collectors(args.collectors, args.seed)
     start = time.perf_counter()
     prepared = reports_gen.prepare(fleet_of, args.reports, per_host=args.packages, changed=args.changed,
@@ -179,7 +238,9 @@ def main(argv: list[str] | None = None) -> None:
         for db in databases(args.db, args.pg):
             name = "SQLite" if db == "sqlite" else "PostgreSQL"
             workdir = (args.workdir or Path(tmp)) / name.lower()
-            run = http_run(db, fleet_of, prepared, workdir, args.timeout)
+            run = http_run(db, fleet_of, prepared, workdir, args.timeout, args.big_bodies)
+            if db == "sqlite":
+                name += f" (synchronous={args.synchronous})"
             floor = None if args.no_floor else floor_run(db, fleet_of, prepared, workdir)
             print(render(name, args.collectors, args.reports, args.packages, args.changed, run, floor) + "\n",
                   flush=True)

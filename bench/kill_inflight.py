@@ -26,6 +26,7 @@ import argparse
 import tempfile
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,7 @@ class KillRun:
     restart_seconds: float | None
     restart_error: str
     verdict: Verdict
+    log_errors: Counter[str]  # both servers' log lines but the banners, by text
 
 
 def kill_run(db: str, fleet_of: list[Collector], prepared: list[list[Prepared]], workdir: Path, in_flight: int,
@@ -105,7 +107,7 @@ def kill_run(db: str, fleet_of: list[Collector], prepared: list[list[Prepared]],
         sent_total = sum(map(len, started.values()))
         verdict = judge(stored_state(url, list(started)), started, acked)
         return KillRun(enrollment, tally, sent_total, len(jobs) - sent_total, killed_at, acked_at_kill,
-                       in_flight_at_kill, transport_before, restart, restart_error, verdict)
+                       in_flight_at_kill, transport_before, restart, restart_error, verdict, serve.log_errors())
     finally:
         serve.stop()
         drop_database(url, admin)
@@ -130,6 +132,7 @@ def render(name: str, n: int, m: int, in_flight: int, kill_after: float, run: Ki
         ("half-written hosts", f"{v.half_written:,}"),
         ("acknowledged then lost", f"{v.lost:,}"),
         ("hosts", v.notes()),
+        ("server log lines (warnings, errors)", counts(run.log_errors)),
     ]
     width = max(len(label) for label, _ in rows) + 2
     head = (f"patchgap kill in flight on {name}: {n:,} collectors x {m:,} reports, up to {in_flight:,} in flight, "
