@@ -11,7 +11,7 @@ documents; serves it over HTTP on 127.0.0.1; and times, against a fresh
 database holding a few hosts (so re-matching has work):
 
 - parse-only of the same documents from disk (``CsafFeed().parse``): the floor;
-- the first ``sync_feed`` of a configured feed (listing, hash check, parse,
+- the first ``feeds sync`` of a configured feed (listing, hash check, parse,
   store, re-match), the same sync with nothing changed, and one after a few
   documents changed;
 - ``feeds import`` of the same folder from disk (air-gapped sites) into a
@@ -411,10 +411,11 @@ def parse_only(site: Site) -> int:
 
 
 def sync(sessions: sessionmaker[Session], cache: Path) -> ImportSummary:
-    """``patchgap feeds sync bench``: one transaction, committed."""
-    with sessions.begin() as session:
-        feed = feedsync.get_feed(session, "bench")
-        return feedsync.sync_feed(session, feed, NOW, cache)
+    """``patchgap feeds sync bench``: read, fetch with no transaction open, import."""
+    outcome = feedsync.sync(sessions.begin, "bench", cache, NOW)
+    if outcome.summary is None:
+        raise RuntimeError(f"bench feed sync failed: {outcome.error}")
+    return outcome.summary
 
 
 def import_folder(sessions: sessionmaker[Session], folder: Path) -> ImportSummary:

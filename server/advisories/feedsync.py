@@ -170,12 +170,3 @@ def _store_csaf(session: Session, feed: Feed, config: FeedConfig, fetched: Fetch
     record_success(feed, summary, now, {"documents": result.state, "held": held},
                    held=(len(result.state), sum(held.values())))
     return summary
-
-
-def sync_feed(session: Session, feed: Feed, now: dt.datetime, cache_root: Path,
-              progress: Progress | None = None) -> ImportSummary:
-    """The three steps in the caller's one session, which stays open across
-    the fetch. Only for callers that own their database (bench/); everything
-    else uses :func:`sync`."""
-    config = read_config(feed)
-    return store(session, config, fetch(config, cache_root), now, progress)
