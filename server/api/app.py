@@ -6,6 +6,7 @@ health checks or other uploads.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 
@@ -18,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from collector import limits, wire
 from server.api import body, client_address, validate
+from server.api.writers import WriteQueue, write_queue
 from server.api.openapi import install_openapi, request_body, success
 from server.api.problems import ApiError, responses
 from server.db.engine import make_engine, make_reader, make_sessionmaker
@@ -30,6 +32,22 @@ log = logging.getLogger("patchgap.api")
 # Two first enrollments of one new host at once collide on its uuid on
 # PostgreSQL; the loser's retry then sees the host and follows the rules.
 ENROLL_RETRIES = 3
+HEALTH_TIMEOUT = 5.0
+
+
+def health_probe(engine: Engine):  # type: ignore[no-untyped-def]
+    """A check that opens its own connection (outside the pool) and asks the
+    database one trivial question."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    own = create_engine(engine.url, poolclass=NullPool)
+
+    def probe() -> None:
+        with own.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    return probe
 
 
 def utcnow() -> dt.datetime:
@@ -39,6 +57,8 @@ def utcnow() -> dt.datetime:
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     engine = engine or make_engine(settings.database_url)
     writer, reader = make_sessionmaker(engine), make_reader(engine)
+    queue = write_queue(engine.dialect.name)
+    probe = health_probe(engine)
     proxies = client_address.networks(settings.trusted_proxies)
 
     def source(request: Request) -> str:
@@ -58,17 +78,21 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         return JSONResponse({"detail": "database unavailable, retry later"}, status_code=503)
 
     @app.get("/api/v1/health", responses=responses(503))
-    def health() -> dict[str, object]:
-        with reader() as session:
-            session.connection()
-        return {"status": "ok", "wire_version": wire.WIRE_VERSION}
+    async def health() -> JSONResponse:
+        # Its own thread and connection: a health check must answer while
+        # every worker thread and pooled connection is busy with uploads.
+        try:
+            await asyncio.wait_for(asyncio.to_thread(probe), HEALTH_TIMEOUT)
+        except (asyncio.TimeoutError, OperationalError):
+            return JSONResponse({"detail": "database unavailable, retry later"}, status_code=503)
+        return JSONResponse({"status": "ok", "wire_version": wire.WIRE_VERSION})
 
     @app.post("/api/v1/enroll", openapi_extra=request_body(wire.EnrollRequest),
               responses={**success(wire.EnrollResponse, 202), **responses(400, 403, 413, 415, 422, 429, 503)},
               response_model=None)
     async def enroll(request: Request) -> JSONResponse:
         raw, encoding = await body.read_raw(request, limits.MAX_ENROLL_BYTES)
-        answer = await run_in_threadpool(_enroll, writer, raw, encoding, source(request), settings)
+        answer = await run_in_threadpool(_enroll, writer, queue, raw, encoding, source(request), settings)
         return JSONResponse(wire.to_dict(answer), status_code=202 if answer.status == "pending" else 200)
 
     @app.post("/api/v1/report", openapi_extra=request_body(wire.Report),
@@ -79,20 +103,21 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         # Authenticate before reading a possibly large body.
         await run_in_threadpool(_authenticate, reader, node_key)
         raw, encoding = await body.read_raw(request, settings.max_body_bytes)
-        accepted = await run_in_threadpool(_receive_report, writer, node_key, raw, encoding, settings, source(request))
+        accepted = await run_in_threadpool(_receive_report, writer, queue, node_key, raw, encoding, settings,
+                                           source(request))
         return wire.to_dict(accepted)
 
     install_openapi(app)
     return app
 
 
-def _enroll(writer: sessionmaker[Session], raw: bytes, encoding: str, source: str,
+def _enroll(writer: sessionmaker[Session], queue: WriteQueue, raw: bytes, encoding: str, source: str,
             settings: Settings) -> wire.EnrollResponse:
     request = validate.parse(wire.EnrollRequest, body.inflate(raw, encoding, limits.MAX_ENROLL_BYTES))
     validate.check_enroll(request)
     for attempt in range(ENROLL_RETRIES):
         try:
-            with writer.begin() as session:
+            with queue.turn(), writer.begin() as session:
                 result = enrollment.enroll(session, request, source, utcnow(), settings.enroll_limits)
             break
         except Throttled as exc:
@@ -132,12 +157,12 @@ def _bearer(header: str) -> str:
     return token
 
 
-def _receive_report(writer: sessionmaker[Session], node_key: str, raw: bytes, encoding: str,
+def _receive_report(writer: sessionmaker[Session], queue: WriteQueue, node_key: str, raw: bytes, encoding: str,
                     settings: Settings, observed: str) -> wire.ReportAccepted:
     report = validate.parse(wire.Report, body.inflate(raw, encoding, settings.max_body_bytes))
     now = utcnow()
     validate.check_report(report, settings.max_software_items, now)
-    with writer.begin() as session:
+    with queue.turn(), writer.begin() as session:
         host = _host_of(session, node_key, lock=True)
         if host.uuid != report.host.uuid:
             raise ApiError(422, f"report is for host {report.host.uuid!r} but the node key belongs to {host.uuid!r}")
