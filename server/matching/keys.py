@@ -8,7 +8,7 @@ compare(scheme, a, b)``; ``tests/matching/test_keys.py`` checks that property
 against the comparators on generated and real versions.
 
 Schemes whose module already has a key (``generic``, ``windows``, ``semver``,
-``macos``) or a comparable parsed value (PEP 440) use it. ``deb`` and ``rpm``
+``macos``, ``pep440`` with PyPI's legacy versions) use it. ``deb`` and ``rpm``
 only offer ``compare``; their keys follow the same published rules (dpkg's
 ``verrevcmp``, rpm's ``rpmvercmp``) and reuse those modules' parsers.
 """
@@ -83,15 +83,11 @@ def rpm_key(evr: str) -> Hashable:
     return (digits_key(parsed.epoch), _rpm_segments(parsed.version), release)
 
 
-def _pep440_key(version: str) -> Hashable:
-    return pep440.parse(version)
-
-
 KEYS: dict[str, KeyFn] = {
     "deb": deb_key,
     "rpm": rpm_key,
-    "pep440": _pep440_key,
-    "pypi": _pep440_key,
+    "pep440": pep440.key,
+    "pypi": pep440.key,
     "semver": semver.key,
     "npm": semver.key,
     "windows": windows.key,

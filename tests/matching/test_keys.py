@@ -39,6 +39,18 @@ def test_rpm_keys_order_like_rpmvercmp(a: str, b: str) -> None:
     _agrees("rpm", a, b)
 
 
+# Valid PEP 440 versions, legacy PyPI ones and everything in between.
+PYPI = st.one_of(st.text(alphabet="0123456789.-+!abcrpostdevmfinalSTAGING_ :", min_size=1, max_size=12),
+                 st.sampled_from(["1.0", "1.0.post1", "0.3m1", "2.0.0-final", "1!0", "1.0+local", "trunk"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(PYPI, PYPI)
+def test_pypi_keys_order_like_compare(a: str, b: str) -> None:
+    _agrees("pypi", a, b)
+    _agrees("pep440", a, b)
+
+
 def test_known_orderings() -> None:
     for scheme, low, high in [("deb", "1.0~rc1", "1.0"), ("deb", "1.0", "1.0.0~"), ("deb", "0~1", "0"),
                               ("deb", "2.0", "1:0.9"), ("rpm", "1.0~rc1", "1.0"), ("rpm", "1.0", "1.0^git1"),

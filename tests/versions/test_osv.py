@@ -86,3 +86,22 @@ def test_malformed_events(events: object) -> None:
 def test_unparsable_version() -> None:
     with pytest.raises(VersionError):
         osv_affected("semver", FIXED, "v.x")
+
+
+# NOTE: PyPI holds releases PEP 440 rejects and OSV records name them; OSV
+# orders them as pip's old LegacyVersion did (below every valid version).
+LEGACY_RANGE = [{"introduced": "0.3m2"}, {"fixed": "0.3m5"}]
+
+
+@pytest.mark.parametrize(
+    ("version", "hit"),
+    [("0.3m1", False), ("0.3m2", True), ("0.3m4", True), ("0.3m5", False), ("0.3m10", False), ("0.3", False)],
+)
+def test_pypi_range_of_legacy_versions(version: str, hit: bool) -> None:
+    assert osv_affected("pypi", LEGACY_RANGE, version) is hit
+
+
+@pytest.mark.parametrize(("version", "hit"), [("2.0.0-final", True), ("1.3.1-STAGING", True), ("0.9", True),
+                                              ("1.0", False)])
+def test_a_legacy_version_is_below_a_valid_fix(version: str, hit: bool) -> None:
+    assert osv_affected("pep440", [{"introduced": "0"}, {"fixed": "1.0"}], version) is hit

@@ -73,7 +73,9 @@ _GENERIC_TEXT = st.text("0123456789.-_ abkXY()", min_size=1, max_size=12)
 VALID = {
     "deb": deb_versions(),
     "rpm": rpm_versions(),
-    "pep440": pep440_versions(),
+    # PyPI order is total over PEP 440 and legacy (pre-PEP 440) versions alike.
+    "pep440": st.one_of(pep440_versions(), st.text(alphabet="0123456789.-+abcmprefinalTRUNK :", min_size=1,
+                                                   max_size=12).filter(lambda s: s.strip() != "")),
     "semver": semver_versions(),
     "windows": _dotted(st.integers(0, 20000).map(str)),
     "generic": st.one_of(_dotted(st.one_of(_NUM, _WORD, st.just("2a"))), _GENERIC_TEXT).filter(

@@ -11,9 +11,10 @@ The one entry point for the rest of patchgap and for scripts::
 Each scheme lives in its own module (``deb``, ``rpm``, ``pep440``,
 ``semver``, ``windows``, ``generic``, ``macos``) and is listed in the plain
 ``COMPARATORS`` registry, which also maps the vers/purl type names that use
-another scheme's order (``pypi`` -> PEP 440, ``npm`` -> SemVer). Unknown
-schemes and unparsable versions raise ``VersionError`` (a ``ValueError``);
-no other exception escapes on ``str`` input.
+another scheme's order (``pypi`` -> ``pep440``, PyPI's order: PEP 440 and the
+legacy versions below it; ``npm`` -> SemVer). Unknown schemes and unparsable
+versions raise ``VersionError`` (a ``ValueError``); no other exception
+escapes on ``str`` input.
 """
 from __future__ import annotations
 
