@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from collector import __version__, wire
+from collector import __version__, triage, wire
 from collector.config import Settings, load_settings
 from collector.errors import CollectorError, ConfigError
 from collector.inventory import build_report
@@ -122,6 +122,9 @@ def _once(settings: Settings) -> int:
     accepted = result.accepted
     click.echo(f"report sent to {settings.server}: {len(report.software)} software"
                + (f", {accepted.findings_open} open findings" if isinstance(accepted, wire.ReportAccepted) else ""))
+    if isinstance(accepted, wire.ReportAccepted) and accepted.triage_requested:
+        outcome = triage.deliver(settings, report)  # never fails the delivered report
+        click.echo(outcome.message, err=not outcome.sent)
     return EXIT_OK
 
 

@@ -46,6 +46,17 @@ MAX_SOFTWARE = 50_000
 MAX_PATCHES = 5_000
 MAX_ADDRESSES = 1_000
 
+# A triage snapshot (wire.TriageUpload): what a few osquery queries answer,
+# sent once when the server asks. The body bound is what keeps it small; the
+# collector drops rows (marking the result truncated) until it fits.
+MAX_TRIAGE_BYTES = 2 * 1024 * 1024
+TRIAGE_RESULTS = 32
+TRIAGE_NAME = 64
+TRIAGE_COLUMNS = 64
+TRIAGE_ROWS = 1_000  # the most any query's "-- limit:" may ask for
+TRIAGE_CELL = 4_096  # a command line can be long; the collector cuts longer cells
+TRIAGE_SKIPPED = 64
+
 # Integers (memory size, version parts): what a signed 64-bit column holds.
 MAX_INTEGER = 2**63 - 1
 
@@ -64,6 +75,11 @@ MAX_ENROLL_BYTES = 64 * 1024
 def text(limit: int) -> dict[str, int]:
     """Field metadata of a text of at most ``limit`` characters."""
     return {"max_length": limit}
+
+
+def cells(limit: int) -> dict[str, int]:
+    """Field metadata of the texts inside a list (or a list of lists): at most ``limit`` characters each."""
+    return {"cell_length": limit}
 
 
 def integer() -> dict[str, int]:

@@ -1,7 +1,8 @@
 """Talking to the server (see :mod:`collector.wire` for the contract).
 
 Enrollment trades the enroll secret for a node key, kept in the state dir
-(mode 0600). Reports go as gzip JSON with ``Authorization: Bearer``. Errors
+(mode 0600). Reports (and triage snapshots, when the server asks for one) go
+as gzip JSON with ``Authorization: Bearer``. Errors
 become ours: connection problems, timeouts, 5xx (and 408/429) are
 :class:`ServerUnreachable` (try later); other 4xx are :class:`ServerRejected`.
 """
@@ -24,13 +25,14 @@ log = logging.getLogger(__name__)
 
 ENROLL_PATH = "/api/v1/enroll"
 REPORT_PATH = "/api/v1/report"
+TRIAGE_PATH = "/api/v1/triage"
 NODE_KEY_FILE = "node_key"
 ACCEPTED_FIELDS = ("host_id", "software_added", "software_removed", "findings_open")
 # 4xx that mean "not now", not "never" (423: enrollment awaits an admin's approval).
 RETRY_LATER = frozenset({408, 423, 425, 429})
 
 
-def encode_report(report: wire.Report) -> bytes:
+def encode_report(report: wire.Report | wire.TriageUpload) -> bytes:
     """The request body for ``report``: gzip of its wire JSON (mtime 0: same report, same bytes)."""
     return gzip.compress(wire.dumps(report), mtime=0)
 
@@ -160,10 +162,21 @@ class Pusher:
         """Send ``report`` (gzip JSON)."""
         return self.send_body(encode_report(report))
 
+    def send_triage(self, upload: wire.TriageUpload) -> int:
+        """POST a triage snapshot with the stored node key; how many results the server kept."""
+        headers = {"Authorization": f"Bearer {self._stored_key()}", "Content-Encoding": "gzip"}
+        data = _post(self.client, self.server + TRIAGE_PATH, encode_report(upload), headers)
+        try:
+            return int(data["stored"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ServerUnreachable(f"unexpected triage answer from {self.server}: {exc}") from exc
+
     def _post_report(self, key: str, body: bytes) -> wire.ReportAccepted:
         headers = {"Authorization": f"Bearer {key}", "Content-Encoding": "gzip"}
         data = _post(self.client, self.server + REPORT_PATH, body, headers)
         try:
-            return wire.ReportAccepted(**{name: int(data.get(name, 0)) for name in ACCEPTED_FIELDS})
+            counts = {name: int(data.get(name, 0)) for name in ACCEPTED_FIELDS}
+            # an older server does not ask for triage: the field is absent
+            return wire.ReportAccepted(**counts, triage_requested=data.get("triage_requested") is True)
         except (AttributeError, TypeError, ValueError) as exc:
             raise ServerUnreachable(f"unexpected report answer from {self.server}: {exc}") from exc

@@ -1,4 +1,4 @@
-"""The report a collector sends and the enrollment exchange: THE wire format.
+"""The report a collector sends, the enrollment exchange and the triage snapshot: THE wire format.
 
 Standard-library types only, so every PC can import it without the server's
 dependencies. The server validates exactly these dataclasses (pydantic
@@ -12,6 +12,9 @@ HTTP contract (server/api):
 - ``POST /api/v1/report``  header ``Authorization: Bearer <node_key>``,
   body :class:`Report` as JSON, optionally ``Content-Encoding: gzip``
   -> :class:`ReportAccepted` (423 while the key's enrollment is pending)
+- ``POST /api/v1/triage``  same headers, body :class:`TriageUpload` (at most
+  ``MAX_TRIAGE_BYTES``) -> :class:`TriageStored`; 409 unless the server asked
+  this host for one (``ReportAccepted.triage_requested``)
 
 Every text and list carries its limit in its field's metadata
 (:mod:`collector.limits`); the server refuses what exceeds one.
@@ -32,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from collector import limits as L
-from collector.limits import integer, items, text
+from collector.limits import cells, integer, items, text
 
 WIRE_VERSION = 1
 
@@ -165,6 +168,39 @@ class ReportAccepted:
     software_added: int
     software_removed: int
     findings_open: int
+    # The server asks for a triage snapshot (a botnet list names this host, or
+    # an admin asked): run queries/triage once and POST a TriageUpload.
+    triage_requested: bool = False
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    """One triage query's answer: ``rows`` of cells in ``columns`` order.
+    ``truncated``: rows were left out (the query's row cap, or the upload's
+    size); ``error``: why the query gave nothing (osquery's message)."""
+
+    name: str = field(metadata=text(L.TRIAGE_NAME))
+    columns: list[str] = field(default_factory=list, metadata={**items(L.TRIAGE_COLUMNS), **cells(L.TRIAGE_NAME)})
+    rows: list[list[str]] = field(default_factory=list, metadata={**items(L.TRIAGE_ROWS), **cells(L.TRIAGE_CELL)})
+    truncated: bool = False
+    error: str = field(default="", metadata=text(L.OTHER_TEXT))
+
+
+@dataclass(frozen=True)
+class TriageUpload:
+    """A triage snapshot; ``skipped`` says what this source could not look at, and why."""
+
+    host_uuid: str = field(metadata=text(L.UUID))
+    collected_at: str = field(metadata=text(L.TIMESTAMP))
+    source: str = field(metadata=text(L.COLLECTOR_SOURCE))  # "osquery" or "native"
+    results: list[TriageResult] = field(default_factory=list, metadata=items(L.TRIAGE_RESULTS))
+    skipped: list[str] = field(default_factory=list, metadata={**items(L.TRIAGE_SKIPPED), **cells(L.OTHER_TEXT)})
+    wire_version: int = field(default=WIRE_VERSION, metadata=integer())
+
+
+@dataclass(frozen=True)
+class TriageStored:
+    stored: int  # results kept
 
 
 def to_dict(value: Any) -> dict[str, Any]:

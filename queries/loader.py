@@ -6,11 +6,14 @@ Each ``*.sql`` file holds one query and starts with a header of ``--`` lines::
     -- platforms: linux              (windows, linux, darwin, all; comma list)
     -- yields: software (deb)        (free text: what the collector gets out)
     -- required: yes                 (optional; default no)
+    -- limit: 500                    (optional: at most this many rows; triage/ needs it)
 
 Other ``--`` lines in the header are free comments; a lowercase ``word:`` that
 is not one of the keys above is a typo and rejected (``NOTE:`` is a comment).
 The collector runs the queries over osquery's Thrift socket; ``build_pack``
-turns the same files into an osquery pack for ``osqueryd`` to schedule.
+turns the same files into an osquery pack for ``osqueryd`` to schedule. The
+``triage/`` subfolder holds the triage snapshot's queries, run once when the
+server asks (:func:`load_triage_queries`).
 """
 from __future__ import annotations
 
@@ -20,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 QUERIES_DIR = Path(__file__).resolve().parent
+TRIAGE_DIR = QUERIES_DIR / "triage"
 PLATFORMS = ("windows", "linux", "darwin")
-_KEYS = ("name", "platforms", "yields", "required")
+_KEYS = ("name", "platforms", "yields", "required", "limit")
 _KEY_LINE = re.compile(r"^--\s*([a-z_]+)\s*:\s*(.*?)\s*$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -41,6 +45,7 @@ class Query:
     yields: str
     sql: str  # the body, header removed
     required: bool = False
+    limit: int | None = None  # row cap: the runner asks for one more row to tell it was reached
 
     def applies_to(self, platform: str) -> bool:
         return platform in self.platforms
@@ -87,6 +92,7 @@ def parse_query(path: Path, text: str) -> Query:
         yields=header["yields"],
         sql=sql,
         required=_parse_bool(path, header.get("required", "no")),
+        limit=_parse_limit(path, header["limit"]) if "limit" in header else None,
     )
 
 
@@ -108,12 +114,27 @@ def _parse_bool(path: Path, value: str) -> bool:
     raise QueryFileError(path, f"required {value!r}: use yes or no")
 
 
+def _parse_limit(path: Path, value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise QueryFileError(path, f"limit {value!r}: use a whole number of rows, at least 1")
+    return int(value)
+
+
 def load_queries(directory: Path | None = None) -> list[Query]:
     """Every query in ``directory`` (default: this package), sorted by name."""
     folder = directory or QUERIES_DIR
     queries = [parse_query(path, path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.sql"))]
     if not queries:
         raise QueryFileError(folder, "no *.sql query files found")
+    return queries
+
+
+def load_triage_queries(directory: Path | None = None) -> list[Query]:
+    """The triage queries (``triage/``): every one must carry a ``limit``."""
+    queries = load_queries(directory or TRIAGE_DIR)
+    for query in queries:
+        if query.limit is None:
+            raise QueryFileError(Path(f"{query.name}.sql"), "a triage query needs a '-- limit: ROWS' line")
     return queries
 
 

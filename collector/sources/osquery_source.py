@@ -12,6 +12,8 @@ crash; only the queries marked ``required`` (host, OS) fail the collection.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from collector.errors import SourceFailed, SourceUnavailable
 from collector.osquery_client import (
@@ -47,20 +49,27 @@ class OsquerySource(Source):
             queries = {query.name: query for query in load_queries()}
         except QueryFileError as exc:  # a packaging mistake, not the PC's
             raise SourceFailed(f"cannot read the collector's osquery queries: {exc}") from exc
+        with self.client() as client:
+            results = {name: self._run(client, queries[name]) for name in PLATFORM_QUERIES}
+            platform = osquery_rows.host_platform(results["os_version"][0], results["osquery_info"][0])
+            for query in queries.values():
+                if query.name not in results and query.applies_to(platform):
+                    results[query.name] = self._run(client, query)
+        return osquery_rows.build_snapshot(results)
+
+    @contextmanager
+    def client(self) -> Iterator[OsqueryClient]:
+        """A connection to osquery (the triage snapshot uses it too); a
+        private osqueryd, if one had to be started, stops afterwards."""
         process = self._spawn_if_needed()
         try:
             socket_path = process.start() if process else (self.socket_path or default_socket_path())
             wait = self.timeout if process else 1.0
             with OsqueryClient.connect(socket_path, self.timeout, wait=wait) as client:
-                results = {name: self._run(client, queries[name]) for name in PLATFORM_QUERIES}
-                platform = osquery_rows.host_platform(results["os_version"][0], results["osquery_info"][0])
-                for query in queries.values():
-                    if query.name not in results and query.applies_to(platform):
-                        results[query.name] = self._run(client, query)
+                yield client
         finally:
             if process:
                 process.stop()
-        return osquery_rows.build_snapshot(results)
 
     def _spawn_if_needed(self) -> OsquerydProcess | None:
         if self.socket_path:

@@ -26,6 +26,8 @@ from server.db.engine import make_engine, make_reader, make_sessionmaker
 from server.errors import AuthError, InvalidInput, PendingApproval, Throttled
 from server.inventory import enroll as enrollment
 from server.inventory.service import apply_report
+from server.triage import requests as triage_requests
+from server.triage import snapshots
 from server.settings import Settings
 
 log = logging.getLogger("patchgap.api")
@@ -107,6 +109,17 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
                                            source(request))
         return wire.to_dict(accepted)
 
+    @app.post("/api/v1/triage", openapi_extra=request_body(wire.TriageUpload),
+              responses={**success(wire.TriageStored), **responses(400, 401, 409, 413, 415, 422, 423, 503)},
+              response_model=None)
+    async def triage(request: Request) -> dict[str, object]:
+        node_key = _bearer(request.headers.get("authorization", ""))
+        # A host nobody asked gets its 409 before a byte of the body is read.
+        await run_in_threadpool(_authenticate, reader, node_key, True)
+        raw, encoding = await body.read_raw(request, limits.MAX_TRIAGE_BYTES)
+        stored = await run_in_threadpool(_receive_triage, writer, queue, node_key, raw, encoding)
+        return wire.to_dict(stored)
+
     install_openapi(app)
     return app
 
@@ -133,9 +146,12 @@ def _enroll(writer: sessionmaker[Session], queue: WriteQueue, raw: bytes, encodi
     return result.to_wire()
 
 
-def _authenticate(reader: sessionmaker[Session], node_key: str) -> None:
+def _authenticate(reader: sessionmaker[Session], node_key: str, triage_asked: bool = False) -> None:
+    """401/423 for a bad key; with ``triage_asked``, 409 unless a triage snapshot is asked of the host."""
     with reader() as session:
-        _host_of(session, node_key, lock=False)
+        host = _host_of(session, node_key, lock=False)
+        if triage_asked and triage_requests.pending(session, host.id) is None:
+            raise ApiError(409, str(snapshots.NotRequested.of("triage_not_requested", host=host.hostname)))
 
 
 def _host_of(session: Session, node_key: str, *, lock: bool):  # type: ignore[no-untyped-def]
@@ -170,3 +186,22 @@ def _receive_report(writer: sessionmaker[Session], queue: WriteQueue, node_key: 
             return apply_report(session, host, report, now, observed)
         except InvalidInput as exc:
             raise ApiError(422, str(exc)) from None
+
+
+def _receive_triage(writer: sessionmaker[Session], queue: WriteQueue, node_key: str, raw: bytes,
+                    encoding: str) -> wire.TriageStored:
+    upload = validate.parse(wire.TriageUpload, body.inflate(raw, encoding, limits.MAX_TRIAGE_BYTES))
+    now = utcnow()
+    collected = validate.check_triage(upload, now)
+    with queue.turn(), writer.begin() as session:
+        host = _host_of(session, node_key, lock=True)
+        if host.uuid != upload.host_uuid:
+            raise ApiError(422, f"triage snapshot is for host {upload.host_uuid!r} but the node key belongs to "
+                                f"{host.uuid!r}")
+        try:
+            snapshot = snapshots.store(session, host, upload, collected, now)
+        except snapshots.NotRequested as exc:
+            raise ApiError(409, str(exc)) from None
+        log.info("triage snapshot of %s: %d results, %d skipped", host.hostname, len(upload.results),
+                 len(upload.skipped))
+        return wire.TriageStored(stored=len(snapshot.results))

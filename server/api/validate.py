@@ -56,11 +56,12 @@ def _not_json(reason: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _fields(kind: type) -> tuple[tuple[str, int | None, int | None], ...]:
-    """(name, max characters, max items) of each field of a wire dataclass."""
+def _fields(kind: type) -> tuple[tuple[str, int | None, int | None, int], ...]:
+    """(name, max characters, max items, max characters of a text inside a
+    list) of each field of a wire dataclass."""
     return tuple(
         (f.name, f.metadata.get("max_length", limits.OTHER_TEXT if f.type in ("str", str) else None),
-         f.metadata.get("max_items"))
+         f.metadata.get("max_items"), f.metadata.get("cell_length", limits.OTHER_TEXT))
         for f in dataclasses.fields(kind)
     )
 
@@ -69,7 +70,7 @@ def check_limits(value: Any, where: str) -> str | None:
     """The first limit ``value`` breaks, named by its field path, or None.
     Over-long texts, NUL and lone surrogates (which PostgreSQL cannot store),
     too many items, integers outside 0..2^63-1."""
-    for name, max_length, max_items in _fields(type(value)):
+    for name, max_length, max_items, cell_length in _fields(type(value)):
         item = getattr(value, name)
         path = f"{where}.{name}"
         if isinstance(item, str):
@@ -79,7 +80,7 @@ def check_limits(value: Any, where: str) -> str | None:
         elif isinstance(item, int):
             found = None if 0 <= item <= limits.MAX_INTEGER else f"{path}: {item} is outside 0..{limits.MAX_INTEGER}"
         elif isinstance(item, list):
-            found = _bad_list(item, path, max_items)
+            found = _bad_list(item, path, max_items, cell_length)
         elif dataclasses.is_dataclass(item):
             found = check_limits(item, path)
         else:
@@ -89,11 +90,17 @@ def check_limits(value: Any, where: str) -> str | None:
     return None
 
 
-def _bad_list(values: list[Any], path: str, max_items: int | None) -> str | None:
+def _bad_list(values: list[Any], path: str, max_items: int | None, cell_length: int) -> str | None:
     if max_items is not None and len(values) > max_items:
         return f"{path}: {len(values)} items exceed the limit of {max_items}"
     for index, item in enumerate(values):
-        found = check_limits(item, f"{path}[{index}]")
+        where = f"{path}[{index}]"
+        if isinstance(item, str):  # a list of texts (triage columns, skipped)
+            found = _bad_text(item, where, cell_length)
+        elif isinstance(item, list):  # a row of cells: its length is checked against its columns
+            found = _bad_list(item, where, None, cell_length)
+        else:
+            found = check_limits(item, where)
         if found:
             return found
     return None
@@ -127,7 +134,23 @@ def check_report(report: wire.Report, max_software: int, now: dt.datetime) -> No
     collected_at(report.collected_at, now)
 
 
-def collected_at(value: str, now: dt.datetime) -> dt.datetime:
+def check_triage(upload: wire.TriageUpload, now: dt.datetime) -> dt.datetime:
+    """What the types cannot say about a triage snapshot; its date in UTC."""
+    if upload.wire_version != wire.WIRE_VERSION:
+        raise ApiError(422, f"wire_version {upload.wire_version} not supported (server speaks {wire.WIRE_VERSION})")
+    if not upload.host_uuid.strip():
+        raise ApiError(422, "TriageUpload.host_uuid is empty")
+    for index, result in enumerate(upload.results):
+        if not result.name.strip():
+            raise ApiError(422, f"TriageUpload.results[{index}].name is empty")
+        for number, row in enumerate(result.rows):
+            if len(row) != len(result.columns):
+                raise ApiError(422, f"TriageUpload.results[{index}].rows[{number}]: {len(row)} cells "
+                                    f"for {len(result.columns)} columns")
+    return collected_at(upload.collected_at, now, "TriageUpload")
+
+
+def collected_at(value: str, now: dt.datetime, where: str = "Report") -> dt.datetime:
     """The report's date in UTC; ApiError 422 when it is no date, out of
     range, or ahead of the server's clock by more than the allowed skew."""
     try:
@@ -136,12 +159,12 @@ def collected_at(value: str, now: dt.datetime) -> dt.datetime:
             parsed = parsed.replace(tzinfo=dt.timezone.utc)
         parsed = parsed.astimezone(dt.timezone.utc)
     except ValueError:
-        raise ApiError(422, f"Report.collected_at: {value!r} is not an ISO 8601 date and time") from None
+        raise ApiError(422, f"{where}.collected_at: {value!r} is not an ISO 8601 date and time") from None
     except OverflowError:
-        raise ApiError(422, f"Report.collected_at: {value!r} is out of range") from None
+        raise ApiError(422, f"{where}.collected_at: {value!r} is out of range") from None
     if parsed > now + limits.MAX_FUTURE_SKEW:
-        raise ApiError(422, f"Report.collected_at: {value} is ahead of the server's clock ({now.isoformat()}) "
+        raise ApiError(422, f"{where}.collected_at: {value} is ahead of the server's clock ({now.isoformat()}) "
                             f"by more than {limits.MAX_FUTURE_SKEW}; check the PC's clock")
     if parsed < limits.EARLIEST:
-        raise ApiError(422, f"Report.collected_at: {value} is before {limits.EARLIEST.date()}; check the PC's clock")
+        raise ApiError(422, f"{where}.collected_at: {value} is before {limits.EARLIEST.date()}; check the PC's clock")
     return parsed

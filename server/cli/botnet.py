@@ -1,4 +1,4 @@
-"""The botnet IP list: ``botnet import|list|remove|hits``, ``explain-address``."""
+"""The botnet IP list: ``botnet import|list|remove|hits|triage``, ``explain-address``."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from server.cli.context import Context, echo_rows, handle_errors, output_options, pass_context
+from server.cli.triage import botnet_triage
 from server.inventory import units
 from server.reports.i18n import phrase
 
@@ -58,6 +59,7 @@ def botnet_import(ctx: Context, path: Path, name: str | None, listed_on: dt.date
     from server.botnet import store
     from server.botnet.model import ListError
     from server.botnet.parse import parse_list
+    from server.triage.requests import ask_listed
 
     try:
         parsed = parse_list(path, _columns(columns))
@@ -68,9 +70,13 @@ def botnet_import(ctx: Context, path: Path, name: str | None, listed_on: dt.date
     day = listed_on.date() if listed_on else _now().date()
     with ctx.transaction() as session:
         stored = store.store_list(session, parsed, name or path.stem, day, path.name, window_days, _now())
-        listed = len({h.host_id for h in _hits(session, [stored.name])})
+        named = {h.host_id for h in _hits(session, [stored.name])}
+        # Every host the list names is asked for a triage snapshot (once while one waits).
+        asked = 0 if stored.status == "unchanged" else ask_listed(session, named, stored.name, _now())
     click.echo(phrase("botnet_imported", ctx.lang, name=stored.name, status=phrase("status_" + stored.status, ctx.lang),
-                      entries=stored.entries, bad=len(parsed.problems), hosts=listed))
+                      entries=stored.entries, bad=len(parsed.problems), hosts=len(named)))
+    if asked:
+        click.echo(phrase("triage_listed_asked", ctx.lang, count=asked))
 
 
 def _hits(session, names, chosen=None):  # type: ignore[no-untyped-def]
@@ -143,4 +149,5 @@ def explain_address(ctx: Context, address: str, at: dt.datetime | None, fmt: str
     echo_rows(ctx, rows, fmt, ["host", "unit", "address_kind", "address", "held_from", "held_until"])
 
 
+botnet_group.add_command(botnet_triage)
 COMMANDS = (botnet_group, explain_address)

@@ -6,7 +6,7 @@ import datetime as dt
 import click
 
 from server import queries
-from server.cli import identity
+from server.cli import identity, triage
 from server.cli.context import Context, echo_rows, handle_errors, output_options, pass_context
 from server.botnet.match import listed_hosts
 from server.inventory import approval, units
@@ -49,7 +49,7 @@ class HostGroup(click.Group):
 
 @click.group(cls=HostGroup)
 def host() -> None:
-    """One host: `host NAME` shows it; approve, deny or revoke its enrollment."""
+    """One host: `host NAME` shows it; approve, deny or revoke its enrollment; ask a triage snapshot."""
 
 
 @host.command("show")
@@ -134,7 +134,7 @@ def explain(ctx: Context, host_name: str, advisory: str, fmt: str) -> None:
     echo_rows(ctx, rows, fmt)
 
 
-for command in identity.HOST_COMMANDS:
+for command in (*identity.HOST_COMMANDS, *triage.HOST_COMMANDS):
     host.add_command(command)
 
 COMMANDS = (hosts, host, software, gaps, explain)

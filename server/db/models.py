@@ -268,6 +268,42 @@ class BotnetEntry(Base):
     botnet_list: Mapped[BotnetList] = relationship(back_populates="entries")
 
 
+class TriageSnapshot(Base):
+    """What a host's triage queries answered (listening ports, remote
+    connections, autoruns...), as the collector sent it: kept for history."""
+
+    __tablename__ = "triage_snapshots"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("hosts.id", ondelete="CASCADE"), index=True)
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    collected_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    source: Mapped[str] = mapped_column(String(L.COLLECTOR_SOURCE), default="")
+    # [{"name", "columns", "rows", "truncated", "error"}], as wire.TriageResult
+    results: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
+    skipped: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class TriageRequest(Base):
+    """A triage snapshot asked of a host: because a botnet list named it
+    (``requested_by`` the list) or because an admin asked. Its next report
+    is answered ``triage_requested`` until a snapshot fulfils it; at most
+    one is pending per host."""
+
+    __tablename__ = "triage_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("hosts.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(16))  # "botnet" | "admin"
+    requested_by: Mapped[str] = mapped_column(String(255), default="")
+    requested_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    fulfilled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("triage_snapshots.id", ondelete="SET NULL"))
+
+    __table_args__ = (
+        Index("uq_triage_requests_pending", "host_id", unique=True,
+              sqlite_where=text("fulfilled_at IS NULL"), postgresql_where=text("fulfilled_at IS NULL")),
+    )
+
+
 class Advisory(Base):
     __tablename__ = "advisories"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,5 +1,6 @@
 """Apply one report end to end: store it, match its new software, refresh the
-host's findings. The caller owns the transaction."""
+host's findings, and say whether a triage snapshot is asked of the host.
+The caller owns the transaction."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,6 +13,7 @@ from server.db.models import Finding, Host
 from server.inventory.ingest import ingest_report
 from server.matching import engine
 from server.matching.findings import refresh_findings
+from server.triage import requests as triage_requests
 
 
 def apply_report(session: Session, host: Host, report: wire.Report, now: dt.datetime,
@@ -29,4 +31,5 @@ def apply_report(session: Session, host: Host, report: wire.Report, now: dt.date
         software_added=result.software_added,
         software_removed=result.software_removed,
         findings_open=open_findings or 0,
+        triage_requested=triage_requests.pending(session, host.id) is not None,
     )

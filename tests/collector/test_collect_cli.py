@@ -35,6 +35,8 @@ class Peer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Handler)
         self.keys = {"nk-1"}
         self.report_status = 200
+        self.triage_requested = False
+        self.triage_status = 200
         self.requests: list[dict[str, Any]] = []
         self.url = f"http://127.0.0.1:{self.server_address[1]}"
 
@@ -65,9 +67,14 @@ class Handler(BaseHTTPRequestHandler):
         key = self.headers.get("Authorization", "").removeprefix("Bearer ")
         if key not in self.server.keys:
             return self._answer(401, {"detail": "invalid node key"})
+        if self.path == "/api/v1/triage":
+            if self.server.triage_status != 200:
+                return self._answer(self.server.triage_status, {"detail": "no triage snapshot was asked"})
+            return self._answer(200, {"stored": len(json.loads(body)["results"])})
         if self.server.report_status != 200:
             return self._answer(self.server.report_status, {"detail": "report does not validate"})
-        self._answer(200, {"host_id": 7, "software_added": 1, "software_removed": 0, "findings_open": 3})
+        self._answer(200, {"host_id": 7, "software_added": 1, "software_removed": 0, "findings_open": 3,
+                           "triage_requested": self.server.triage_requested})
 
 
 @pytest.fixture
@@ -234,6 +241,35 @@ def test_tls_ca_cert_and_insecure(state: Path, tls_peer: tuple[Peer, Path]) -> N
     assert invoke(state, "once", "--server", peer.url, "--insecure").exit_code == 0
     assert len(reports(peer)) == 3  # the spooled one, then one per run
     assert spooled(state) == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the native triage reads /proc")
+def test_a_triage_request_is_answered_once_after_the_report(state: Path, peer: Peer) -> None:
+    peer.triage_requested = True
+    result = invoke(state, "once", "--server", peer.url, "--enroll-secret", SECRET)
+    assert result.exit_code == 0, result.output
+    assert "triage snapshot sent: 3 checks" in result.stdout
+    [report, upload] = [r for r in peer.requests if r["path"] != "/api/v1/enroll"]
+    assert upload["path"] == "/api/v1/triage" and upload["headers"]["Content-Encoding"] == "gzip"
+    assert upload["headers"]["Authorization"] == "Bearer nk-new"
+    sent = upload["json"]
+    assert sent["host_uuid"] == report["json"]["host"]["uuid"] and sent["source"] == "native"
+    assert [r["name"] for r in sent["results"]] == ["listening_ports", "remote_connections", "processes"]
+    assert [line.split(":")[0] for line in sent["skipped"]][:4] == ["startup_items", "crontab", "systemd_units",
+                                                                    "recent_executables"]
+    peer.triage_requested = False
+    assert invoke(state, "once", "--server", peer.url).exit_code == 0
+    assert [r["path"] for r in peer.requests][-1] == "/api/v1/report"  # not asked: nothing run
+
+
+@pytest.mark.parametrize(("status", "said"), [(409, "server refused the request (409)"), (503, "answered 503")])
+def test_a_failed_triage_never_fails_the_delivered_report(state: Path, peer: Peer, status: int, said: str) -> None:
+    peer.triage_requested, peer.triage_status = True, status
+    result = invoke(state, "once", "--server", peer.url, "--enroll-secret", SECRET)
+    assert result.exit_code == 0, result.output
+    assert "report sent" in result.stdout and "triage snapshot not sent" in result.stderr and said in result.stderr
+    assert "the server asks again at the next report" in result.stderr
+    assert spooled(state) == [] and not (state / "st" / "spool" / REJECTED).exists()
 
 
 def test_python_dash_m(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 from osquery.extensions.ttypes import InternalExtensionInfo
 
 from tests.osquery_standin import SCENARIOS, OsqueryStandIn, load_scenario
-from tests.osquery_standin.scenarios import FIXTURES, TABLE_PLATFORMS, table_platforms
+from tests.osquery_standin.scenarios import FIXTURES, OWN_SPECS, TABLE_PLATFORMS, shared_specs_dir, table_platforms
 from tests.osquery_standin.specs import SpecError, load_specs, parse_spec
 
 SPEC = '''
@@ -103,3 +103,23 @@ def test_manager_methods_answer_like_osquery() -> None:
             assert columns.response == [{"name": "TEXT"}, {"path": "TEXT"}]
         finally:
             client.close()
+
+
+def test_the_triage_tables_specs_are_ours_and_documented() -> None:
+    specs = load_specs(OWN_SPECS)
+    sources = (OWN_SPECS / "SOURCES.md").read_text(encoding="utf-8")
+    assert set(specs) == {"listening_ports", "processes", "process_open_sockets", "startup_items", "file",
+                          "crontab", "systemd_units", "scheduled_tasks", "services", "authenticode"}
+    assert all(f"| {name}.table |" in sources and name in TABLE_PLATFORMS for name in specs)
+    assert [c.name for c in specs["file"].columns_for("windows")][-1] == "shortcut_comment"
+
+
+@pytest.mark.parametrize("scenario", ["windows", "debian"])
+@pytest.mark.parametrize("shared", [True, False])
+def test_triage_rows_fit_the_real_specs(scenario: str, shared: bool) -> None:
+    """With or without the shared specs, the triage tables are the real ones (a stray column raises)."""
+    with OsqueryStandIn(scenario, triage=True, specs_dir=shared_specs_dir() if shared else None) as standin:
+        assert standin.database.query("SELECT count(*) AS n FROM processes")[0]["n"] in ("4", "5")
+        assert "net_namespace" in dict(standin.database.tables["listening_ports"]) or scenario == "windows"
+    with pytest.raises(ValueError, match="no triage rows for scenario 'rhel'"):
+        OsqueryStandIn("rhel", triage=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from queries.loader import PLATFORMS, QueryFileError, build_pack, load_queries, parse_query
+from queries.loader import PLATFORMS, QueryFileError, build_pack, load_queries, load_triage_queries, parse_query
 
 GOOD = """-- name: deb_packages
 -- platforms: linux
@@ -75,3 +75,33 @@ def test_pack_schedules_every_query_per_platform() -> None:
     assert pack["queries"]["interface_addresses"]["platform"] == "darwin,linux"
     assert "platform" not in pack["queries"]["os_version"]  # all platforms
     assert all("--" not in entry["query"] for entry in pack["queries"].values())
+
+
+TRIAGE = {"listening_ports", "remote_connections", "startup_items", "scheduled_tasks", "crontab", "services",
+          "systemd_units", "recent_executables", "recent_executables_windows", "unsigned_binaries"}
+
+
+def test_triage_queries_load_from_their_folder_each_with_a_row_cap() -> None:
+    from collector import limits
+
+    queries = {q.name: q for q in load_triage_queries()}
+    assert set(queries) == TRIAGE
+    assert all(q.limit and q.limit <= limits.TRIAGE_ROWS for q in queries.values())
+    assert {n for n, q in queries.items() if q.platforms == {"windows"}} == {
+        "scheduled_tasks", "services", "recent_executables_windows", "unsigned_binaries"}
+    assert queries["systemd_units"].platforms == {"linux"} and queries["crontab"].platforms == {"linux", "darwin"}
+    # the inventory (and its osquery pack) never runs them
+    assert not TRIAGE & {q.name for q in load_queries()}
+
+
+@pytest.mark.parametrize("value", ["many", "0", "-5", "1.5"])
+def test_a_limit_is_a_whole_number_of_rows(value: str) -> None:
+    with pytest.raises(QueryFileError, match=f"limit '{value}': use a whole number of rows"):
+        parse_query(Path("deb_packages.sql"), GOOD.replace("-- NOTE", f"-- limit: {value}\n-- NOTE"))
+    assert parse_query(Path("deb_packages.sql"), GOOD.replace("-- NOTE", "-- limit: 20\n-- NOTE")).limit == 20
+
+
+def test_a_triage_query_without_a_limit_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "deb_packages.sql").write_text(GOOD, encoding="utf-8")
+    with pytest.raises(QueryFileError, match="deb_packages.sql: a triage query needs a '-- limit: ROWS' line"):
+        load_triage_queries(tmp_path)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from queries.loader import Query, load_queries
-from tests.osquery_standin.scenarios import TABLE_PLATFORMS, specs_for
+from queries.loader import Query, load_queries, load_triage_queries
+from tests.osquery_standin.scenarios import TABLE_PLATFORMS, own_specs_for, specs_for
 from tests.osquery_standin.specs import TableSpec
 
 # What patchgap cannot work without, and where osquery has it.
@@ -91,3 +91,23 @@ def test_the_check_catches_a_platform_column_on_the_wrong_platform(shared_dir: P
     assert specs is not None
     with pytest.raises(pytest.fail.Exception, match="no such column: revision"):
         _reads(wrong, specs, "linux")
+
+
+@pytest.mark.parametrize("query", load_triage_queries(), ids=lambda q: q.name)
+def test_triage_query_columns_exist_in_osquery_specs(query: Query) -> None:
+    """Against the triage tables' real specs (the project's verbatim copies),
+    on every platform the query claims; osquery has each table there."""
+    for platform in sorted(query.platforms):
+        specs = own_specs_for(platform)
+        for table in _tables_named(query):
+            assert platform in TABLE_PLATFORMS[table], f"{query.name}: no {table} on {platform}"
+        reads = _reads(query, specs, platform)
+        assert {table for table, _ in reads} == _tables_named(query)
+        for table, column in reads:
+            assert column in {c.name for c in specs[table].columns_for(platform, include_hidden=True)}
+
+
+def test_the_triage_check_catches_a_windows_column_on_linux() -> None:
+    wrong = Query("bad", frozenset({"linux"}), "nothing", "SELECT module_path FROM systemd_units;")
+    with pytest.raises(pytest.fail.Exception, match="no such column: module_path"):
+        _reads(wrong, own_specs_for("linux"), "linux")

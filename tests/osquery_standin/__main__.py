@@ -20,11 +20,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", choices=SCENARIOS, default="debian")
     parser.add_argument("--socket", "--extensions_socket", dest="socket", required=True)
     parser.add_argument("--samples-dir", type=Path, help="add the recorded rows from this samples folder")
+    parser.add_argument("--triage", action="store_true", help="add the triage tables' rows (windows, debian)")
     args, _osqueryd_flags = parser.parse_known_args(argv)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    with OsqueryStandIn(args.scenario, args.socket, samples_dir=args.samples_dir):
+    with OsqueryStandIn(args.scenario, args.socket, samples_dir=args.samples_dir, triage=args.triage):
         stop.wait()
     return 0
 

@@ -4,7 +4,8 @@ With specs, every table osquery has on the scenario's platform exists with
 the spec's columns (including ``extended_schema`` for that platform) and
 nothing else exists, as in osquery without ``--enable_foreign``. Without
 specs, ``tests/fixtures/osquery/tables.json`` (our own short column lists)
-shapes the tables, all TEXT.
+shapes the tables, all TEXT, and the triage tables come from the project's
+own spec copies.
 
 Answers follow osquery's ``queryInternal``: every value a string, NULL as
 "" (``--nullvalue``), errors carry sqlite's own message.
@@ -16,7 +17,7 @@ import sqlite3
 import threading
 from collections.abc import Collection, Mapping
 
-from tests.osquery_standin.scenarios import FIXTURES, TABLE_PLATFORMS, Rows, Scenario
+from tests.osquery_standin.scenarios import FIXTURES, TABLE_PLATFORMS, Rows, Scenario, own_specs_for
 from tests.osquery_standin.specs import TableSpec
 
 Columns = list[tuple[str, str]]  # (name, declared type)
@@ -47,10 +48,13 @@ def _schema(
             for name, spec in specs.items()
         }
     fallback = json.loads((FIXTURES / "tables.json").read_text(encoding="utf-8"))["tables"]
+    own = {name: ([(c.name, c.sql_type) for c in spec.columns_for(scenario.platform, include_hidden=include_hidden)],
+                  spec.aliases) for name, spec in own_specs_for(scenario.platform).items()}
     return {
-        table: ([(name, "TEXT") for name in columns], ())
-        for table, columns in fallback.items()
-        if scenario.platform in TABLE_PLATFORMS.get(table, ())
+        **own,
+        **{table: ([(name, "TEXT") for name in columns], ())
+           for table, columns in fallback.items()
+           if scenario.platform in TABLE_PLATFORMS.get(table, ())},
     }
 
 

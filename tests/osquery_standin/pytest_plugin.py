@@ -27,7 +27,7 @@ def osquery_standin() -> Iterator[StartStandIn]:
 
     ``scenario``: windows, debian, ubuntu, rhel or macos. Options are
     :class:`OsqueryStandIn`'s: ``socket_path``, ``specs_dir``, ``samples_dir``,
-    ``hide_tables``, ``hide_columns``.
+    ``hide_tables``, ``hide_columns``, ``triage``.
     """
     started: list[OsqueryStandIn] = []
 

@@ -84,7 +84,8 @@ class OsqueryStandIn:
 
     ``specs_dir``: osquery ``.table`` specs (default: the shared folder if
     present, ``None`` for fixture-shaped tables). ``hide_tables`` and
-    ``hide_columns`` play an older osquery that lacks them.
+    ``hide_columns`` play an older osquery that lacks them; ``triage`` adds
+    the rows of the triage tables (a machine with malware on it).
     """
 
     def __init__(
@@ -96,9 +97,10 @@ class OsqueryStandIn:
         samples_dir: Path | None = None,
         hide_tables: Collection[str] = (),
         hide_columns: Mapping[str, Collection[str]] | None = None,
+        triage: bool = False,
     ) -> None:
         if isinstance(scenario, str):
-            scenario = load_scenario(scenario, samples_dir=samples_dir)
+            scenario = load_scenario(scenario, samples_dir=samples_dir, triage=triage)
         specs_dir = shared_specs_dir() if specs_dir == _AUTO else specs_dir
         self.scenario = scenario
         self.database = StandInDatabase(scenario, specs_for(scenario.platform, specs_dir),

@@ -52,7 +52,8 @@ def test_enroll_then_report_stores_the_inventory(client, secret, sessions) -> No
     assert key.startswith("pgn_")
     response = post_report(client, key, report)
     assert response.status_code == 200, response.text
-    assert response.json() == {"host_id": 1, "software_added": 5, "software_removed": 0, "findings_open": 0}
+    assert response.json() == {"host_id": 1, "software_added": 5, "software_removed": 0, "findings_open": 0,
+                               "triage_requested": False}
     with sessions() as session:
         host = session.scalar(select(Host))
         assert (host.hostname, host.distro, host.unit.name) == ("ke-toan-01", "debian:12", "Phòng Tài chính")
