@@ -52,7 +52,8 @@ def read_cvrf_xml(data: bytes, source: str) -> MsrcDoc:
     with one fatal :class:`Problem` and nothing else."""
     try:
         root = SafeET.fromstring(data)
-    except (ParseError, DefusedXmlException, ValueError) as exc:
+    # NOTE: LookupError: a declaration naming an unknown encoding (encoding="tf-8").
+    except (ParseError, DefusedXmlException, ValueError, LookupError) as exc:
         return MsrcDoc(source, problems=[Problem(source, f"not well-formed CVRF XML: {exc}")])
     if _local(root.tag) != "cvrfdoc" or not str(root.tag).startswith("{" + CVRF_NS):
         reason = f"root element is {root.tag!r}, not a CVRF cvrfdoc"

@@ -89,3 +89,11 @@ def test_mutated_sug_pages(rows: list[Any], entity: str) -> None:
             "value": rows + [{"cveNumber": "CVE-2025-1", "productId": rows[:1],
                               "kbArticles": rows}]}
     check(to_parsed(read_sug_pages([("page.json", page)], "page.json")))
+
+
+def test_unknown_encoding_is_a_problem() -> None:
+    # Found by test_mutated_cvrf_xml: one byte less in the declaration.
+    damaged = XML.replace(b'encoding="utf-8"', b'encoding="tf-8"', 1)
+    assert damaged != XML
+    doc = read_cvrf_xml(damaged, "damaged.xml")
+    assert [p.reason.split(":")[0] for p in doc.problems] == ["not well-formed CVRF XML"]
