@@ -18,6 +18,12 @@ _MAJOR_ONLY = {
     "ol": "oracle",
     "amzn": "amazon",
     "fedora": "fedora",
+    # NOTE: os-release ID (osquery's platform) is "mariner" for CBL-Mariner
+    # 1.0/2.0 and "azurelinux" from Azure Linux 3.0; VERSION_ID is "2.0" / "3.0"
+    # and each major is one rolling release, so MSRC's "CBL Mariner 2.0" and
+    # "azl3" items name "mariner:2" and "azurelinux:3".
+    "mariner": "mariner",
+    "azurelinux": "azurelinux",
 }
 _MAJOR_MINOR = {"ubuntu": "ubuntu", "alpine": "alpine", "opensuse-leap": "opensuse", "sles": "sles"}
 

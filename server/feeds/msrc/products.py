@@ -118,11 +118,16 @@ def windows_name(name: str) -> WindowsName | None:
 
 
 def linux_distro(name: str) -> str:
-    """``"CBL Mariner 2.0 x64"`` -> ``"mariner:2.0"``; other names -> ``""``."""
+    """``"CBL Mariner 2.0 x64"`` -> ``"mariner:2"``; other names -> ``""``.
+
+    # NOTE: the major only, as ``server.inventory.distro`` names the hosts
+    # (os-release VERSION_ID "2.0" / "3.0"; each major is one rolling release)
+    # and as MSRC's CSAF names the same products ("cbl2", "azl3")."""
     match = _LINUX.match(" ".join(name.lower().split()))
     if not match:
         return ""
-    return f"{'mariner' if match.group(1) == 'cbl mariner' else 'azurelinux'}:{match.group(2)}"
+    major = match.group(2).split(".", 1)[0]
+    return f"{'mariner' if match.group(1) == 'cbl mariner' else 'azurelinux'}:{major}"
 
 
 def program_name(name: str) -> ProgramName:

@@ -2,8 +2,8 @@
 
 The distro strings follow :mod:`server.inventory.distro`, which names a host's
 release the same way (``debian:12``, ``ubuntu:22.04``, ``rhel:9``,
-``alpine:3.18``, ``opensuse:15.5``, ``sles:15.5``), so the matcher compares
-plain strings.
+``alpine:3.18``, ``opensuse:15.5``, ``sles:15.5``, ``azurelinux:3``), so the
+matcher compares plain strings.
 """
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ _BASE = {
     "SUSE": ("rpm", "rpm"),
     "openSUSE": ("rpm", "rpm"),
     "Alpine": ("apk", "alpine"),
+    "Azure Linux": ("rpm", "rpm"),
     "PyPI": ("pypi", "pypi"),
     "npm": ("npm", "npm"),
 }
@@ -69,6 +70,11 @@ def _distro(name: str, release: str, purl: str) -> str:
         return _redhat(release)
     if name == "Alpine":
         return "alpine:" + release.removeprefix("v")
+    if name == "Azure Linux":
+        # NOTE: Azure Linux is CBL-Mariner renamed at 3.0; hosts of 2.0 and
+        # before still report os-release ID=mariner (server.inventory.distro).
+        major = release.split(".", 1)[0]
+        return f"azurelinux:{major}" if not major.isdigit() or int(major) >= 3 else f"mariner:{major}"
     if name == "openSUSE":
         leap = re.fullmatch(r"Leap (\d+\.\d+)", release)
         return "opensuse:" + (leap.group(1) if leap else _slug(release))

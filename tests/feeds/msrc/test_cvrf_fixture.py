@@ -88,7 +88,7 @@ def test_edge_android_left_out_and_mariner_rpm(xml_doc: Parsed) -> None:
     mariner = adv["CVE-2024-2961"]
     assert mariner.severity == "high"  # from CVSS 7.3 when MSRC gives no severity word
     assert mariner.affected == (AffectedItem("rpm", "glibc", "vers:rpm/<2.35-7", "2.35-7",
-                                             vendor="microsoft", distro="mariner:2.0"),)
+                                             vendor="microsoft", distro="mariner:2"),)
 
 
 def test_adv_without_fix(xml_doc: Parsed) -> None:

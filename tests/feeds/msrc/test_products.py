@@ -55,6 +55,9 @@ def test_program_names(name: str, expected: ProgramName) -> None:
 
 
 def test_linux_distros() -> None:
-    assert linux_distro("CBL Mariner 2.0 ARM") == "mariner:2.0"
-    assert linux_distro("Azure Linux 3.0 x64") == "azurelinux:3.0"
+    # Major only, as hosts report it (server.inventory.distro) and MSRC's CSAF
+    # names it ("azl3", "cbl2").
+    assert linux_distro("CBL Mariner 2.0 ARM") == "mariner:2"
+    assert linux_distro("CBL Mariner 1.0 x64") == "mariner:1"
+    assert linux_distro("Azure Linux 3.0 x64") == "azurelinux:3"
     assert linux_distro("Windows Server 2019") == ""

@@ -34,6 +34,9 @@ from server.feeds.osv.vers import Span, enumerated, quote, spans
         ("openSUSE:Leap 15.5", "", Target("rpm", "rpm", "opensuse:15.5")),
         ("openSUSE:Tumbleweed", "", Target("rpm", "rpm", "opensuse:tumbleweed")),
         ("Alpine:v3.18", "", Target("apk", "alpine", "alpine:3.18")),
+        ("Azure Linux:3", "", Target("rpm", "rpm", "azurelinux:3")),
+        ("Azure Linux:3.0", "", Target("rpm", "rpm", "azurelinux:3")),
+        ("Azure Linux:2", "", Target("rpm", "rpm", "mariner:2")),  # CBL-Mariner 2.0 hosts say ID=mariner
         ("PyPI", "", Target("pypi", "pypi", "")),
         ("npm", "", Target("npm", "npm", "")),
     ],
