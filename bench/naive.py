@@ -1,8 +1,9 @@
 """The naive baseline: host by host, package by package.
 
 For each host, for each of its packages, look up the affected items of that
-package's identity (one query each, already narrowed to the host's release)
-and compare versions with ``decide.package_verdict``; Windows hosts also
+package's identity (one query each, already narrowed to the host's release;
+an rpm package's binary name too, by ``rpm_names``' rule) and compare
+versions with ``decide.package_verdict``; Windows hosts also
 check every Windows-build item with ``decide.windows_os_verdict``. No
 caching, no sharing between hosts: what a first implementation does. It
 gives the same findings (the smoke test checks that), only slower.
@@ -19,6 +20,7 @@ from server.inventory.distro import FAMILIES
 from server.matching.decide import package_verdict, windows_os_verdict
 from server.matching.engine import item_of
 from server.matching.identity import affected_ecosystems_for
+from server.matching.rpm_names import BINARY_KEY, binary_name, may_name_binary, named_entries, needs_own_entry_check
 
 Key = tuple[int, int, int]  # host, affected item, software (0 = the OS)
 
@@ -33,17 +35,24 @@ def naive_host(session: Session, host_id: int, only: Sequence[int] | None = None
     assert host is not None
     found: set[Key] = set()
     software = session.execute(
-        select(Software.id, Software.ecosystem, Software.match_name, Software.version)
+        select(Software.id, Software.ecosystem, Software.match_name, Software.version, BINARY_KEY)
         .join(HostSoftware, HostSoftware.software_id == Software.id).where(HostSoftware.host_id == host_id)
     ).all()
-    for sw_id, ecosystem, name, version in software:
-        query = select(Affected).where(Affected.ecosystem.in_(affected_ecosystems_for(ecosystem)),
-                                       Affected.match_name == name, Affected.distro.in_(_releases(host.distro)))
-        if only is not None:
-            query = query.where(Affected.id.in_(only))
-        for row in session.scalars(query):
-            if package_verdict(item_of(row), version, name).affected:
-                found.add((host_id, row.id, sw_id))
+    for sw_id, ecosystem, match_name, version, binary_key in software:
+        binary = binary_name(binary_key, match_name)
+        for name in (match_name, binary) if binary else (match_name,):
+            query = select(Affected).where(Affected.ecosystem.in_(affected_ecosystems_for(ecosystem)),
+                                           Affected.match_name == name, Affected.distro.in_(_releases(host.distro)))
+            if only is not None:
+                query = query.where(Affected.id.in_(only))
+            for row in session.scalars(query):
+                if name == binary and not may_name_binary(row.ecosystem, row.distro, row.purl):
+                    continue  # this entry names a source package, not this binary
+                if needs_own_entry_check(binary, name) and named_entries(
+                        session, [(row.advisory_pk, row.distro, binary)]):
+                    continue  # the advisory's own entry for the binary decides
+                if package_verdict(item_of(row), version, name).affected:
+                    found.add((host_id, row.id, sw_id))
     if host.platform == "windows":
         kbs = {kb.upper() for kb in session.scalars(select(HostPatch.hotfix_id).where(HostPatch.host_id == host_id))}
         query = select(Affected).where(Affected.ecosystem == "windows-os")

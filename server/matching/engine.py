@@ -15,6 +15,10 @@ number of (software, item) pairs. The answers are those of
 Items naming a release are only paired with rows some host of that release
 has (``evidence``): a Debian 12 fix sorts above every Debian 11 version of
 the package, and such pairs would only be joined to hosts and thrown away.
+
+An rpm row is found under its binary name too, for entries that may name
+binaries, and a match through its source name may wait on the advisory's own
+entry for that binary (``rpm_names``).
 """
 from __future__ import annotations
 
@@ -32,6 +36,8 @@ from server.matching.identity import software_ecosystems_for
 from server.matching.keys import KeyCache
 from server.matching.lookup import ITEM_COLUMNS, OS_ECOSYSTEMS, SOFTWARE_COLUMNS, by_identity, items_of
 from server.matching.ranges import Compiled, compile_item
+from server.matching.rpm_names import ECOSYSTEMS as BINARY_ECOSYSTEMS
+from server.matching.rpm_names import Entry, by_binary_name, may_name_binary, named_entries
 
 CHUNK = 500
 Identity = tuple[str, str]  # (ecosystem, match name)
@@ -61,8 +67,12 @@ class _Groups:
 
     def __init__(self, software: Iterable[Any], distros: dict[int, frozenset[str]]) -> None:
         self.rows: dict[Identity, list[tuple[int, str]]] = defaultdict(list)
-        for sw_id, ecosystem, name, version in software:
-            self.rows[(ecosystem, name)].append((sw_id, version))
+        self.binary: dict[int, str] = {}  # software id -> binary name an entry may name it by
+        for sw_id, ecosystem, match_name, version, name in software:
+            self.rows[(ecosystem, match_name)].append((sw_id, version))
+            if name and name != match_name:  # an rpm binary not named like its source (rpm_names.BINARY_KEY)
+                self.binary[sw_id] = name
+                self.rows[(ecosystem, name)].append((sw_id, version))
         self.distros = distros  # software id -> distros of its hosts (see evidence)
         self.keys = KeyCache()
         self._sorted: dict[tuple[Identity, str, str], tuple[list[Any], list[int], list[str]]] = {}
@@ -96,9 +106,11 @@ class _Groups:
         self.keys = KeyCache()
 
 
-def _evaluate(groups: _Groups, items: Iterable[Any]) -> Iterator[tuple[int, int]]:
+def _evaluate(session: Session, groups: _Groups, items: Iterable[Any]) -> Iterator[tuple[int, int]]:
     """(software id, affected id) for every software version inside an item's range."""
     compiled_ranges: dict[tuple[str, str, str], Compiled | None] = {}
+    waiting: list[tuple[int, int, Entry]] = []  # source-name matches: unless the binary has its own entry
+    publishers: dict[tuple[str, str], bool] = {}  # (distro, purl) -> may the entry name a binary?
     for row in items:
         shape = (row.ecosystem, row.vers_range, row.fixed_version)
         if shape not in compiled_ranges:  # the same fix is often given for several releases
@@ -108,12 +120,25 @@ def _evaluate(groups: _Groups, items: Iterable[Any]) -> Iterator[tuple[int, int]
             continue
         item = item_of(row) if row.ecosystem == "rpm" and not row.distro else None
         stream = item_stream(item) if item is not None else ""
+        rpm = row.ecosystem in BINARY_ECOSYSTEMS
+        if rpm and (row.distro, row.purl) not in publishers:
+            publishers[(row.distro, row.purl)] = may_name_binary(row.ecosystem, row.distro, row.purl)
         for ecosystem in software_ecosystems_for(row.ecosystem):
             keys, ids, versions = groups.sorted((ecosystem, row.match_name), compiled.scheme, row.distro)
             for index in compiled.select(keys):
                 if stream and stream_mismatch(item, versions[index], stream):  # type: ignore[arg-type]
                     continue
+                binary = groups.binary.get(ids[index]) if rpm else None
+                if binary == row.match_name:  # found by its binary name (rpm_names, rule 1)
+                    if not publishers[(row.distro, row.purl)]:
+                        continue  # this entry names a source package
+                elif binary:  # found by its source name: unless the binary has its own entry (rule 2)
+                    waiting.append((ids[index], row.id, (row.advisory_pk, row.distro, binary)))
+                    continue
                 yield ids[index], row.id
+    if waiting:
+        own = named_entries(session, (entry for _, _, entry in waiting))
+        yield from ((sw_id, affected_id) for sw_id, affected_id, entry in waiting if entry not in own)
 
 
 def _insert(session: Session, pairs: Iterable[tuple[int, int]]) -> int:
@@ -134,7 +159,7 @@ def match_software(session: Session, software_ids: Sequence[int]) -> int:
         items = items_of(session, groups.rows, {d for found in distros.values() for d in found})
         for ids in _chunks(part):
             session.execute(delete(SoftwareMatch).where(SoftwareMatch.software_id.in_(ids)))
-        count += _insert(session, _evaluate(groups, sorted(items, key=lambda r: r.match_name)))
+        count += _insert(session, _evaluate(session, groups, sorted(items, key=lambda r: r.match_name)))
     return count
 
 
@@ -149,15 +174,24 @@ def match_affected(session: Session, affected_ids: Sequence[int]) -> set[int]:
     """Re-match these affected items against the software of their identity.
     Returns the software ids whose matches may have changed."""
     touched: set[int] = set()
+    # rpm rows by binary name, for entries that may name one: read once for a
+    # large import, looked up by name for a small one.
+    binaries: dict[str, list[Any]] | None = None
+    many = len(set(affected_ids)) > CHUNK
     for part in _chunks(sorted(set(affected_ids))):
         items = [row for row in session.execute(select(*ITEM_COLUMNS).where(Affected.id.in_(part)))
                  if row.ecosystem not in OS_ECOSYSTEMS]
         touched.update(session.scalars(select(SoftwareMatch.software_id).where(SoftwareMatch.affected_id.in_(part))))
         session.execute(delete(SoftwareMatch).where(SoftwareMatch.affected_id.in_(part)))
         identities = sorted({(eco, row.match_name) for row in items for eco in software_ecosystems_for(row.ecosystem)})
-        software = [tuple(r) for r in by_identity(session, Software, SOFTWARE_COLUMNS, identities)]
+        found = {r.id: tuple(r) for r in by_identity(session, Software, SOFTWARE_COLUMNS, identities)}
+        named = {row.match_name for row in items if may_name_binary(row.ecosystem, row.distro, row.purl)}
+        if named and (binaries is None or not many):
+            binaries = by_binary_name(session, SOFTWARE_COLUMNS, None if many else named)
+        found.update((r.id, tuple(r)) for name in named for r in (binaries or {}).get(name, ()))
+        software = list(found.values())
         groups = _Groups(software, distros_of(session, [sw_id for sw_id, *_ in software]))
-        hits = list(_evaluate(groups, items))
+        hits = list(_evaluate(session, groups, items))
         _insert(session, hits)
         touched.update(sw_id for sw_id, _ in hits)
     return touched
@@ -176,6 +210,6 @@ def match_all(session: Session) -> int:
     count = 0
     for part in _chunks(identities, 2_000):
         items = by_identity(session, Affected, ITEM_COLUMNS, part)
-        count += _insert(session, _evaluate(groups, sorted(items, key=lambda r: r.match_name)))
+        count += _insert(session, _evaluate(session, groups, sorted(items, key=lambda r: r.match_name)))
         groups.forget()
     return count

@@ -14,6 +14,8 @@ from server.inventory.distro import applies_to
 from server.matching.decide import Verdict, package_verdict, windows_os_verdict
 from server.matching.engine import item_of
 from server.matching.identity import software_ecosystems_for
+from server.matching.rpm_names import (BINARY_KEY, NAME_KEY, binary_name, may_name_binary, named_entries,
+                                       needs_own_entry_check)
 
 
 @dataclass(frozen=True)
@@ -65,23 +67,33 @@ def _explain_item(session: Session, host: Host, advisory: Advisory, row: Affecte
     if not applies_to(row.distro, host.distro):
         return [Explanation(advisory.advisory_id, label, "", fixed, "not applicable",
                             f"advisory is for {row.distro}; this host is {host.distro or host.platform or 'unknown'}")]
+    binaries = may_name_binary(row.ecosystem, row.distro, row.purl)
+    named = Software.match_name == row.match_name
+    if binaries:
+        named = named | (NAME_KEY == row.match_name)  # rpm_names, rule 1
     installed = session.execute(
-        select(Software.name, Software.version)
+        select(Software.name, Software.match_name, Software.version, BINARY_KEY)
         .join(HostSoftware, HostSoftware.software_id == Software.id)
-        .where(
-            HostSoftware.host_id == host.id,
-            Software.ecosystem.in_(software_ecosystems_for(row.ecosystem)),
-            Software.match_name == row.match_name,
-        )
+        .where(HostSoftware.host_id == host.id, Software.ecosystem.in_(software_ecosystems_for(row.ecosystem)), named)
         .order_by(Software.name)
     ).all()
     if not installed:
-        how = "built from source package" if row.ecosystem in ("deb", "rpm") else "identified as"
-        what = "program" if row.ecosystem == "generic" else f"{row.ecosystem} item"
+        if binaries:
+            what, how = f"{row.ecosystem} package", "built from source package or named"
+        else:
+            how = "built from source package" if row.ecosystem in ("deb", "rpm") else "identified as"
+            what = "program" if row.ecosystem == "generic" else f"{row.ecosystem} item"
         return [Explanation(advisory.advisory_id, label, "", fixed, "not installed",
                             f"no {what} {how} {row.match_name!r} on this host")]
     out = []
-    for name, version in installed:
+    for name, match_name, version, binary_key in installed:
+        binary = binary_name(binary_key, match_name)
+        if needs_own_entry_check(binary, row.match_name) and named_entries(
+                session, [(row.advisory_pk, row.distro, binary)]):
+            out.append(Explanation(advisory.advisory_id, f"{label}: {name}", version, fixed, "not applicable",
+                                   f"this advisory's entry for the binary package {binary} decides"))
+            continue
         verdict = package_verdict(item, version, row.match_name)
-        out.append(Explanation(advisory.advisory_id, f"{label}: {name}", version, fixed, _word(verdict), verdict.reason))
+        reason = verdict.reason if binary != row.match_name else f"binary package {name}: {verdict.reason}"
+        out.append(Explanation(advisory.advisory_id, f"{label}: {name}", version, fixed, _word(verdict), reason))
     return out

@@ -87,7 +87,9 @@ def _software_delta(session: Session, hosts: Sequence[int] | None, affected: Seq
     matcher = case(SCHEME_OF_ECOSYSTEM, value=Affected.ecosystem, else_="generic")
     wanted = (
         select(pairs.c.host_id, pairs.c.affected_id, pairs.c.software_id, Affected.advisory_pk, matcher,
-               Affected.ecosystem + literal(" ") + Software.match_name, Software.version,
+               # The name the item matched on: the software's match name, or
+               # for an rpm entry named after a binary that binary's (rpm_names).
+               Affected.ecosystem + literal(" ") + Affected.match_name, Software.version,
                Affected.fixed_version, literal(now, UtcDateTime()))
         .select_from(pairs)
         .join(Affected, Affected.id == pairs.c.affected_id)

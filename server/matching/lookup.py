@@ -15,13 +15,16 @@ from sqlalchemy.orm import Session
 from server.db.models import Affected, Software
 from server.inventory.distro import FAMILIES
 from server.matching.identity import affected_ecosystems_for
+from server.matching.rpm_names import BINARY_KEY
 
 CHUNK = 500
 OS_ECOSYSTEMS = frozenset({"windows-os"})
 # No fixed_kbs: package decisions never read them (Windows builds: os_findings).
 ITEM_COLUMNS = (Affected.id, Affected.ecosystem, Affected.match_name, Affected.product, Affected.distro,
-                Affected.vers_range, Affected.fixed_version, Affected.needs_review)
-SOFTWARE_COLUMNS = (Software.id, Software.ecosystem, Software.match_name, Software.version)
+                Affected.vers_range, Affected.fixed_version, Affected.needs_review, Affected.advisory_pk,
+                Affected.purl)
+# The binary name last, of rpm rows only: an entry may name them by it (rpm_names).
+SOFTWARE_COLUMNS = (Software.id, Software.ecosystem, Software.match_name, Software.version, BINARY_KEY.label("name"))
 
 
 def by_identity(session: Session, model: Any, columns: Sequence[Any], identities: Iterable[tuple[str, str]],
