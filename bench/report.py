@@ -411,7 +411,7 @@ def stages_child(url: str, fmt: str, unit: str | None, lang: str, profile: int) 
     # Each path after its caller, callees in the order they were first entered.
     order = sorted(calls, key=lambda path: tuple(entered[path[:k]] for k in range(1, len(path) + 1)))
     return {"calls": [(path, n, s) for path in order for n, s in [calls[path]]], "total": total, "profile": top,
-            "peak_mib": _peak_mib()}
+            "peak_mib": _peak_mib(), "scope": unit or "province"}
 
 
 # --------------------------------------------------------------------------- child processes
@@ -593,8 +593,9 @@ def render(results: Results) -> str:
                   f"{'peak RSS':>11}{'output':>11}   rows shown (new / resolved / gaps / silent / eol)"]
     for (label, fmt), r in results.formats.items():
         if "times" not in r:
-            lines.append(f"{fmt:<10}{label:<10}{'—':>10}{'':>6}{'':>9}{'missed':>10}"
-                         f"{r.get('peak_mib', 0):>7,.0f} MiB{'':>11}   did not finish: {r['error']}")
+            peak = f"{r['peak_mib']:>7,.0f} MiB" if r.get("peak_mib") else f"{'':>11}"
+            lines.append(f"{fmt:<10}{label:<10}{'—':>10}{'':>6}{'':>9}{'missed':>10}{peak}{'':>11}   "
+                         f"did not finish: {r['error']}")
             continue
         median = statistics.median(r["times"])
         ratio = f"{median / floors[label]:,.1f}x" if floors.get(label) else "-"
@@ -614,7 +615,7 @@ def render(results: Results) -> str:
 def _stage_lines(fmt: str, stages: dict[str, Any], floor: float | None) -> list[str]:
     if "calls" not in stages:
         return ["", f"where the time goes: {fmt}: {stages.get('error')}"]
-    lines = ["", f"where the time goes: {fmt}, province, one run ({_seconds(stages['total'])}; every function of "
+    lines = ["", f"where the time goes: {fmt}, {stages['scope']}, one run ({_seconds(stages['total'])}; every function of "
                  f"build, gapfacts and scope timed with its caller; 'own' = not in a timed callee)",
              f"  {'call':<52}{'calls':>7}{'seconds':>10}{'own':>10}{'x floor':>9}"]
     spent = {tuple(path): seconds for path, _, seconds in stages["calls"]}
