@@ -20,7 +20,8 @@ from server.inventory.distro import FAMILIES
 from server.matching.decide import package_verdict, windows_os_verdict
 from server.matching.engine import item_of
 from server.matching.identity import affected_ecosystems_for
-from server.matching.rpm_names import BINARY_KEY, binary_name, may_name_binary, named_entries, needs_own_entry_check
+from server.matching.rpm_names import (BINARY_KEY, binary_name, may_list_binaries, may_name_binary, named_entries,
+                                       needs_own_entry_check)
 
 Key = tuple[int, int, int]  # host, affected item, software (0 = the OS)
 
@@ -48,7 +49,8 @@ def naive_host(session: Session, host_id: int, only: Sequence[int] | None = None
             for row in session.scalars(query):
                 if name == binary and not may_name_binary(row.ecosystem, row.distro, row.purl):
                     continue  # this entry names a source package, not this binary
-                if needs_own_entry_check(binary, name) and named_entries(
+                if needs_own_entry_check(binary, name) and may_list_binaries(
+                        row.ecosystem, row.distro, row.purl) and named_entries(
                         session, [(row.advisory_pk, row.distro, binary)]):
                     continue  # the advisory's own entry for the binary decides
                 if package_verdict(item_of(row), version, name).affected:

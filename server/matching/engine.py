@@ -34,13 +34,16 @@ from server.matching.decide import Item, item_stream, stream_mismatch
 from server.matching.evidence import applies, distros_of, new_to_distro
 from server.matching.identity import software_ecosystems_for
 from server.matching.keys import KeyCache
-from server.matching.lookup import ITEM_COLUMNS, OS_ECOSYSTEMS, SOFTWARE_COLUMNS, by_identity, items_of
+from server.matching.lookup import (ITEM_COLUMNS, OS_ECOSYSTEMS, SOFTWARE_BINARY_COLUMNS, SOFTWARE_COLUMNS,
+                                    by_identity, items_of)
 from server.matching.ranges import Compiled, compile_item
 from server.matching.rpm_names import ECOSYSTEMS as BINARY_ECOSYSTEMS
-from server.matching.rpm_names import Entry, by_binary_name, may_name_binary, named_entries
+from server.matching.rpm_names import (Entry, binaries_of, by_binary_name, may_list_binaries, may_name_binary,
+                                       named_binaries, named_entries)
 
 CHUNK = 500
 Identity = tuple[str, str]  # (ecosystem, match name)
+_NOWHERE: frozenset[str] = frozenset()  # the distros of a row no host has
 
 
 def _chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:  # type: ignore[type-arg]
@@ -65,25 +68,30 @@ class _Groups:
     """Software of each identity, sorted by version key once per scheme and
     per item distro (only rows some host of that release has)."""
 
-    def __init__(self, software: Iterable[Any], distros: dict[int, frozenset[str]]) -> None:
+    def __init__(self, software: Iterable[Any], distros: dict[int, frozenset[str]],
+                 binaries: dict[int, str] | None = None) -> None:
         self.rows: dict[Identity, list[tuple[int, str]]] = defaultdict(list)
-        self.binary: dict[int, str] = {}  # software id -> binary name an entry may name it by
-        for sw_id, ecosystem, match_name, version, name in software:
+        # software id -> its binary name, where an entry may name it by that (rpm_names)
+        self.binary = binaries or {}
+        for sw_id, ecosystem, match_name, version in software:
             self.rows[(ecosystem, match_name)].append((sw_id, version))
-            if name and name != match_name:  # an rpm binary not named like its source (rpm_names.BINARY_KEY)
-                self.binary[sw_id] = name
-                self.rows[(ecosystem, name)].append((sw_id, version))
+            binary = self.binary.get(sw_id)
+            if binary:
+                self.rows[(ecosystem, binary)].append((sw_id, version))
         self.distros = distros  # software id -> distros of its hosts (see evidence)
         self.keys = KeyCache()
         self._sorted: dict[tuple[Identity, str, str], tuple[list[Any], list[int], list[str]]] = {}
         self._allowed: dict[frozenset[str], dict[str, bool]] = {}
 
     def _on(self, sw_id: int, item_distro: str) -> bool:
-        distros = self.distros.get(sw_id, frozenset())
-        verdicts = self._allowed.setdefault(distros, {})
-        if item_distro not in verdicts:
-            verdicts[item_distro] = applies(item_distro, distros)
-        return verdicts[item_distro]
+        distros = self.distros.get(sw_id, _NOWHERE)
+        verdicts = self._allowed.get(distros)
+        if verdicts is None:
+            verdicts = self._allowed[distros] = {}
+        found = verdicts.get(item_distro)
+        if found is None:
+            found = verdicts[item_distro] = applies(item_distro, distros)
+        return found
 
     def sorted(self, identity: Identity, scheme: str, distro: str) -> tuple[list[Any], list[int], list[str]]:
         found = self._sorted.get((identity, scheme, distro))
@@ -110,7 +118,8 @@ def _evaluate(session: Session, groups: _Groups, items: Iterable[Any]) -> Iterat
     """(software id, affected id) for every software version inside an item's range."""
     compiled_ranges: dict[tuple[str, str, str], Compiled | None] = {}
     waiting: list[tuple[int, int, Entry]] = []  # source-name matches: unless the binary has its own entry
-    publishers: dict[tuple[str, str], bool] = {}  # (distro, purl) -> may the entry name a binary?
+    # (distro, purl) -> (may the entry name a binary, may its record list binaries)
+    publishers: dict[tuple[str, str], tuple[bool, bool]] = {}
     for row in items:
         shape = (row.ecosystem, row.vers_range, row.fixed_version)
         if shape not in compiled_ranges:  # the same fix is often given for several releases
@@ -121,8 +130,11 @@ def _evaluate(session: Session, groups: _Groups, items: Iterable[Any]) -> Iterat
         item = item_of(row) if row.ecosystem == "rpm" and not row.distro else None
         stream = item_stream(item) if item is not None else ""
         rpm = row.ecosystem in BINARY_ECOSYSTEMS
-        if rpm and (row.distro, row.purl) not in publishers:
-            publishers[(row.distro, row.purl)] = may_name_binary(row.ecosystem, row.distro, row.purl)
+        kinds = publishers.get((row.distro, row.purl)) if rpm else (False, False)
+        if kinds is None:
+            kinds = publishers[(row.distro, row.purl)] = (may_name_binary(row.ecosystem, row.distro, row.purl),
+                                                          may_list_binaries(row.ecosystem, row.distro, row.purl))
+        names, lists = kinds
         for ecosystem in software_ecosystems_for(row.ecosystem):
             keys, ids, versions = groups.sorted((ecosystem, row.match_name), compiled.scheme, row.distro)
             for index in compiled.select(keys):
@@ -130,9 +142,9 @@ def _evaluate(session: Session, groups: _Groups, items: Iterable[Any]) -> Iterat
                     continue
                 binary = groups.binary.get(ids[index]) if rpm else None
                 if binary == row.match_name:  # found by its binary name (rpm_names, rule 1)
-                    if not publishers[(row.distro, row.purl)]:
+                    if not names:
                         continue  # this entry names a source package
-                elif binary:  # found by its source name: unless the binary has its own entry (rule 2)
+                elif binary and lists:  # found by its source name: unless the binary has its own entry (rule 2)
                     waiting.append((ids[index], row.id, (row.advisory_pk, row.distro, binary)))
                     continue
                 yield ids[index], row.id
@@ -152,10 +164,10 @@ def match_software(session: Session, software_ids: Sequence[int]) -> int:
     """Match these (new) software rows against every affected item of their identity."""
     count = 0
     for part in _chunks(sorted(set(software_ids)), 5_000):
-        software = [tuple(r) for ids in _chunks(part) for r in
-                    session.execute(select(*SOFTWARE_COLUMNS).where(Software.id.in_(ids)))]
+        rows = [r for ids in _chunks(part) for r in
+                session.execute(select(*SOFTWARE_BINARY_COLUMNS).where(Software.id.in_(ids)))]
         distros = distros_of(session, part)
-        groups = _Groups(software, distros)
+        groups = _Groups([tuple(r[:4]) for r in rows], distros, binaries_of(rows))
         items = items_of(session, groups.rows, {d for found in distros.values() for d in found})
         for ids in _chunks(part):
             session.execute(delete(SoftwareMatch).where(SoftwareMatch.software_id.in_(ids)))
@@ -184,13 +196,17 @@ def match_affected(session: Session, affected_ids: Sequence[int]) -> set[int]:
         touched.update(session.scalars(select(SoftwareMatch.software_id).where(SoftwareMatch.affected_id.in_(part))))
         session.execute(delete(SoftwareMatch).where(SoftwareMatch.affected_id.in_(part)))
         identities = sorted({(eco, row.match_name) for row in items for eco in software_ecosystems_for(row.ecosystem)})
-        found = {r.id: tuple(r) for r in by_identity(session, Software, SOFTWARE_COLUMNS, identities)}
+        # Binary names matter only to entries whose records may list binaries (rpm_names).
+        lists = any(may_list_binaries(row.ecosystem, row.distro, row.purl) for row in items)
+        columns = SOFTWARE_BINARY_COLUMNS if lists else SOFTWARE_COLUMNS
+        found = {r.id: r for r in by_identity(session, Software, columns, identities)}
         named = {row.match_name for row in items if may_name_binary(row.ecosystem, row.distro, row.purl)}
         if named and (binaries is None or not many):
-            binaries = by_binary_name(session, SOFTWARE_COLUMNS, None if many else named)
-        found.update((r.id, tuple(r)) for name in named for r in (binaries or {}).get(name, ()))
-        software = list(found.values())
-        groups = _Groups(software, distros_of(session, [sw_id for sw_id, *_ in software]))
+            binaries = by_binary_name(session, SOFTWARE_BINARY_COLUMNS, None if many else named)
+        found.update((r.id, r) for name in named for r in (binaries or {}).get(name, ()))
+        rows = list(found.values())
+        software = [tuple(r[:4]) for r in rows] if lists else [tuple(r) for r in rows]
+        groups = _Groups(software, distros_of(session, list(found)), binaries_of(rows) if lists else None)
         hits = list(_evaluate(session, groups, items))
         _insert(session, hits)
         touched.update(sw_id for sw_id, _ in hits)
@@ -204,7 +220,8 @@ def match_all(session: Session) -> int:
 
     reidentify(session)
     session.execute(delete(SoftwareMatch))
-    groups = _Groups((tuple(r) for r in session.execute(select(*SOFTWARE_COLUMNS))), distros_of(session, None))
+    groups = _Groups((tuple(r) for r in session.execute(select(*SOFTWARE_COLUMNS))), distros_of(session, None),
+                     named_binaries(session))
     identities = sorted((eco, name) for eco, name in session.execute(
         select(Affected.ecosystem, Affected.match_name).where(Affected.ecosystem.not_in(OS_ECOSYSTEMS)).distinct()))
     count = 0

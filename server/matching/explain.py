@@ -14,8 +14,8 @@ from server.inventory.distro import applies_to
 from server.matching.decide import Verdict, package_verdict, windows_os_verdict
 from server.matching.engine import item_of
 from server.matching.identity import software_ecosystems_for
-from server.matching.rpm_names import (BINARY_KEY, NAME_KEY, binary_name, may_name_binary, named_entries,
-                                       needs_own_entry_check)
+from server.matching.rpm_names import (BINARY_KEY, NAME_KEY, binary_name, may_list_binaries, may_name_binary,
+                                       named_entries, needs_own_entry_check)
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,8 @@ def _explain_item(session: Session, host: Host, advisory: Advisory, row: Affecte
     out = []
     for name, match_name, version, binary_key in installed:
         binary = binary_name(binary_key, match_name)
-        if needs_own_entry_check(binary, row.match_name) and named_entries(
+        if needs_own_entry_check(binary, row.match_name) and may_list_binaries(
+                row.ecosystem, row.distro, row.purl) and named_entries(
                 session, [(row.advisory_pk, row.distro, binary)]):
             out.append(Explanation(advisory.advisory_id, f"{label}: {name}", version, fixed, "not applicable",
                                    f"this advisory's entry for the binary package {binary} decides"))

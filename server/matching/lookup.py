@@ -23,8 +23,9 @@ OS_ECOSYSTEMS = frozenset({"windows-os"})
 ITEM_COLUMNS = (Affected.id, Affected.ecosystem, Affected.match_name, Affected.product, Affected.distro,
                 Affected.vers_range, Affected.fixed_version, Affected.needs_review, Affected.advisory_pk,
                 Affected.purl)
-# The binary name last, of rpm rows only: an entry may name them by it (rpm_names).
-SOFTWARE_COLUMNS = (Software.id, Software.ecosystem, Software.match_name, Software.version, BINARY_KEY.label("name"))
+SOFTWARE_COLUMNS = (Software.id, Software.ecosystem, Software.match_name, Software.version)
+# Plus the binary name of rpm rows, which an entry may name them by (rpm_names).
+SOFTWARE_BINARY_COLUMNS = (*SOFTWARE_COLUMNS, BINARY_KEY.label("binary"))
 
 
 def by_identity(session: Session, model: Any, columns: Sequence[Any], identities: Iterable[tuple[str, str]],

@@ -20,11 +20,11 @@ Not every rpm publisher does:
 # either, and the installed packages' names tell: an entry named N concerns
 # an installed package of binary name B built from source package S when
 #   1. N == B and the entry may name a binary: compared with B's version;
-#   2. N == S: the entry names B's source, unless the same advisory, for the
-#      same release, has an entry that may name the binary B: then B's own
-#      entry decides. A binary may carry a version of its own (npm 8.19 from
-#      nodejs 18.12, rubygem-json from ruby), and the source's fix would flag
-#      it forever.
+#   2. N == S: the entry names B's source, unless its record may list
+#      binaries and the same advisory, for the same release, has an entry that
+#      may name the binary B: then B's own entry decides. A binary may carry a
+#      version of its own (npm 8.19 from nodejs 18.12, rubygem-json from ruby),
+#      and the source's fix would flag it forever.
 # Why not binary names everywhere: an entry naming source N would then meet
 # an unrelated binary named N built from another source (the bench's fleet
 # has one: binary "astroid" of source "astroidmail" against the source
@@ -67,15 +67,20 @@ def _purl_parts(purl: str) -> tuple[str, str]:
     return namespace, arch.lower()
 
 
-def may_name_binary(ecosystem: str, distro: str, purl: str) -> bool:
-    """Whether an entry may name a binary package (rule 1), by what its
-    record says or, where it says nothing, by its publisher."""
+def may_list_binaries(ecosystem: str, distro: str, purl: str) -> bool:
+    """Whether an entry's record may have entries for binary packages: it
+    says which kind its entries are (a purl ``arch``), or its publisher names
+    binaries. Only then can another entry of it decide for a binary (rule 2)."""
     if ecosystem not in ECOSYSTEMS:
         return False
     namespace, arch = _purl_parts(purl)
-    if arch:
-        return arch not in ("src", "nosrc")
-    return namespace in _BINARY_NAMESPACES or distro.startswith(_BINARY_RELEASES)
+    return bool(arch) or namespace in _BINARY_NAMESPACES or distro.startswith(_BINARY_RELEASES)
+
+
+def may_name_binary(ecosystem: str, distro: str, purl: str) -> bool:
+    """Whether an entry may name a binary package (rule 1), by what its
+    record says or, where it says nothing, by its publisher."""
+    return may_list_binaries(ecosystem, distro, purl) and _purl_parts(purl)[1] not in ("src", "nosrc")
 
 
 def binary_name(binary_key: str, match_name: str) -> str:
@@ -109,6 +114,21 @@ def named_entries(session: Session, wanted: Iterable[Entry]) -> set[Entry]:
         found.update((pk, distro, name) for pk, distro, name, ecosystem, purl in session.execute(query)
                      if may_name_binary(ecosystem, distro, purl))
     return found & wanted
+
+
+def binaries_of(rows: Iterable[Any]) -> dict[int, str]:
+    """software id -> binary name, of rows read with ``BINARY_KEY`` last whose
+    binary is not named like their source package."""
+    return {row[0]: row[-1] for row in rows if row[-1] and row[-1] != row[2]}
+
+
+def named_binaries(session: Session) -> dict[int, str]:
+    """software id -> binary name, of every rpm row named unlike its source
+    package whose binary name some rpm entry uses (no other can matter)."""
+    entry_names = select(Affected.match_name).where(Affected.ecosystem.in_(ECOSYSTEMS))
+    query = select(Software.id, NAME_KEY).where(
+        Software.ecosystem.in_(ECOSYSTEMS), NAME_KEY != Software.match_name, NAME_KEY.in_(entry_names))
+    return {sw_id: name for sw_id, name in session.execute(query)}
 
 
 def by_binary_name(session: Session, columns: Iterable[Any], names: Iterable[str] | None = None

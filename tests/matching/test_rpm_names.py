@@ -210,16 +210,23 @@ def test_real_almalinux_records(sessions, shared_dir) -> None:  # type: ignore[n
 def test_binary_names_read_all_at_once_or_by_name(sessions) -> None:  # type: ignore[no-untyped-def]
     # A large feed import reads every rpm row named unlike its source once;
     # a small one looks its names up. Both give the same rows.
-    from server.matching.lookup import SOFTWARE_COLUMNS
-    from server.matching.rpm_names import by_binary_name
+    from server.matching.lookup import SOFTWARE_BINARY_COLUMNS
+    from server.matching.rpm_names import by_binary_name, named_binaries
 
     with sessions.begin() as session:
         for host in HOSTS:
             report(session, host)
     with sessions() as session:
-        every = by_binary_name(session, SOFTWARE_COLUMNS)
+        every = by_binary_name(session, SOFTWARE_BINARY_COLUMNS)
         assert {"kernel-core", "python3-perf", "npm", "python3-urllib3", "python3-cryptography"} <= set(every)
         assert "kernel" not in every and "nodejs" not in every  # named like their source package
-        some = by_binary_name(session, SOFTWARE_COLUMNS, ["npm", "python3-perf", "kernel"])
+        some = by_binary_name(session, SOFTWARE_BINARY_COLUMNS, ["npm", "python3-perf", "kernel"])
         assert {k: sorted(map(tuple, v)) for k, v in some.items()} == {
             k: sorted(map(tuple, every[k])) for k in ("npm", "python3-perf")}
+        # A full re-match reads only the binaries some rpm entry is named after: none yet.
+        assert named_binaries(session) == {}
+    with sessions.begin() as session:
+        publish(session, *_records())
+    with sessions() as session:
+        assert set(named_binaries(session).values()) == {
+            "kernel-core", "python3-perf", "npm", "python3-urllib3", "python3-cryptography", "astroid"}
