@@ -304,6 +304,51 @@ class TriageRequest(Base):
     )
 
 
+class OsqueryResult(Base):
+    """The latest rows of one inventory query of a host that reports through
+    osquery's own TLS API (osqueryd alone, no collector): its scheduled
+    snapshots and differentials arrive query by query, and a report is
+    assembled from the latest rows of every query. ``error``: the query
+    failed on that host (an older osquery without the table or column), which
+    counts as answered with no rows, as the collector skips it."""
+
+    __tablename__ = "osquery_results"
+    host_id: Mapped[int] = mapped_column(ForeignKey("hosts.id", ondelete="CASCADE"), primary_key=True)
+    query: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rows: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
+    collected_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # osquery's differential state: a diff applies only on top of its own epoch's rows.
+    epoch: Mapped[int] = mapped_column(Integer, default=0)
+    counter: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
+class OsqueryStatusLine(Base):
+    """osqueryd's own status log (its warnings and errors), kept briefly and
+    bounded per host, for troubleshooting (``patchgap host NAME --osquery-status``)."""
+
+    __tablename__ = "osquery_status_lines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("hosts.id", ondelete="CASCADE"), index=True)
+    logged_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    severity: Mapped[int] = mapped_column(Integer, default=0)  # 0 info, 1 warning, 2 error, 3 fatal
+    location: Mapped[str] = mapped_column(String(255), default="")  # "scheduler.cpp:83"
+    message: Mapped[str] = mapped_column(Text, default="")
+
+
+class OsqueryRefresh(Base):
+    """An inventory asked of an osquery host through osquery's distributed
+    queries (``patchgap host refresh``, or at enrollment): handed out at its
+    next distributed read, done when the write arrives."""
+
+    __tablename__ = "osquery_refreshes"
+    host_id: Mapped[int] = mapped_column(ForeignKey("hosts.id", ondelete="CASCADE"), primary_key=True)
+    requested_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    requested_by: Mapped[str] = mapped_column(String(255), default="")
+    handed_out_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
 class Advisory(Base):
     __tablename__ = "advisories"
     id: Mapped[int] = mapped_column(primary_key=True)
