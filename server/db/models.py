@@ -477,6 +477,40 @@ class Finding(Base):
     )
 
 
+class ReportWeek(Base):
+    """A closed week whose per-host gap figures are kept in
+    ``week_host_gaps``: a week that has ended no longer changes (findings
+    are stamped by the server as they open and close), so the weekly report
+    reads these few rows instead of every finding open at that moment."""
+
+    __tablename__ = "report_weeks"
+    last_day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    taken_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class WeekHostGaps(Base):
+    """One host's open gaps at the end of a closed week (hosts with none
+    have no row). ``worst_rank`` orders the worst host–advisory pair as the
+    report's priority does (known-exploited and overdue first, then
+    exploited, overdue, severity); ties go to the oldest."""
+
+    __tablename__ = "week_host_gaps"
+    last_day: Mapped[dt.date] = mapped_column(ForeignKey("report_weeks.last_day", ondelete="CASCADE"),
+                                              primary_key=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("hosts.id", ondelete="CASCADE"), primary_key=True, index=True)
+    open_gaps: Mapped[int] = mapped_column(Integer)
+    overdue_gaps: Mapped[int] = mapped_column(Integer)
+    critical: Mapped[int] = mapped_column(Integer)
+    high: Mapped[int] = mapped_column(Integer)
+    medium: Mapped[int] = mapped_column(Integer)
+    low: Mapped[int] = mapped_column(Integer)
+    unknown: Mapped[int] = mapped_column(Integer)
+    oldest_open: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    worst_advisory_pk: Mapped[int | None] = mapped_column(ForeignKey("advisories.id", ondelete="SET NULL"))
+    worst_rank: Mapped[int] = mapped_column(Integer)
+    worst_first_detected: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
 class Feed(Base):
     """A configured advisory source and the outcome of its last sync."""
 
