@@ -7,6 +7,8 @@ Each ``*.sql`` file holds one query and starts with a header of ``--`` lines::
     -- yields: software (deb)        (free text: what the collector gets out)
     -- required: yes                 (optional; default no)
     -- limit: 500                    (optional: at most this many rows; triage/ needs it)
+    -- interval: 3600                (optional: seconds between runs when osqueryd
+                                      schedules it; default DEFAULT_INTERVAL)
 
 Other ``--`` lines in the header are free comments; a lowercase ``word:`` that
 is not one of the keys above is a typo and rejected (``NOTE:`` is a comment).
@@ -25,7 +27,12 @@ from typing import Any
 QUERIES_DIR = Path(__file__).resolve().parent
 TRIAGE_DIR = QUERIES_DIR / "triage"
 PLATFORMS = ("windows", "linux", "darwin")
-_KEYS = ("name", "platforms", "yields", "required", "limit")
+_KEYS = ("name", "platforms", "yields", "required", "limit", "interval")
+# How often osqueryd runs a query it schedules itself (osquery's TLS API,
+# ``build_pack``) when the header names no interval: the collector's own
+# default period.
+DEFAULT_INTERVAL = 3600
+MIN_INTERVAL = 60
 _KEY_LINE = re.compile(r"^--\s*([a-z_]+)\s*:\s*(.*?)\s*$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -46,6 +53,7 @@ class Query:
     sql: str  # the body, header removed
     required: bool = False
     limit: int | None = None  # row cap: the runner asks for one more row to tell it was reached
+    interval: int = DEFAULT_INTERVAL  # seconds between scheduled runs (osqueryd's schedule)
 
     def applies_to(self, platform: str) -> bool:
         return platform in self.platforms
@@ -93,6 +101,7 @@ def parse_query(path: Path, text: str) -> Query:
         sql=sql,
         required=_parse_bool(path, header.get("required", "no")),
         limit=_parse_limit(path, header["limit"]) if "limit" in header else None,
+        interval=_parse_interval(path, header["interval"]) if "interval" in header else DEFAULT_INTERVAL,
     )
 
 
@@ -120,6 +129,12 @@ def _parse_limit(path: Path, value: str) -> int:
     return int(value)
 
 
+def _parse_interval(path: Path, value: str) -> int:
+    if not value.isdigit() or int(value) < MIN_INTERVAL:
+        raise QueryFileError(path, f"interval {value!r}: use a whole number of seconds, at least {MIN_INTERVAL}")
+    return int(value)
+
+
 def load_queries(directory: Path | None = None) -> list[Query]:
     """Every query in ``directory`` (default: this package), sorted by name."""
     folder = directory or QUERIES_DIR
@@ -138,14 +153,16 @@ def load_triage_queries(directory: Path | None = None) -> list[Query]:
     return queries
 
 
-def build_pack(queries: list[Query] | None = None, *, interval: int = 3600) -> dict[str, Any]:
+def build_pack(queries: list[Query] | None = None, *, interval: int | None = None) -> dict[str, Any]:
     """An osquery pack (the JSON ``osqueryd --config_path`` accepts under
-    ``packs``) scheduling every query as a snapshot."""
+    ``packs``) scheduling every query as a snapshot, each at its header's
+    interval unless ``interval`` sets one for all. Its ``queries`` are also
+    the ``schedule`` the server's osquery TLS config hands out."""
     pack_queries: dict[str, dict[str, Any]] = {}
     for query in queries if queries is not None else load_queries():
         entry: dict[str, Any] = {
             "query": query.compact_sql,
-            "interval": interval,
+            "interval": interval or query.interval,
             "snapshot": True,
             "description": query.yields,
         }

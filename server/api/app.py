@@ -120,6 +120,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         stored = await run_in_threadpool(_receive_triage, writer, queue, node_key, raw, encoding)
         return wire.to_dict(stored)
 
+    from server.osquery_remote import routes as osquery_routes  # it reuses this module's enrollment
+
+    osquery_routes.install(app, writer, reader, queue, settings, source)
     install_openapi(app)
     return app
 
@@ -128,6 +131,13 @@ def _enroll(writer: sessionmaker[Session], queue: WriteQueue, raw: bytes, encodi
             settings: Settings) -> wire.EnrollResponse:
     request = validate.parse(wire.EnrollRequest, body.inflate(raw, encoding, limits.MAX_ENROLL_BYTES))
     validate.check_enroll(request)
+    return run_enrollment(writer, queue, request, source, settings)
+
+
+def run_enrollment(writer: sessionmaker[Session], queue: WriteQueue, request: wire.EnrollRequest, source: str,
+                   settings: Settings) -> wire.EnrollResponse:
+    """Enroll under the host-identity rules (``/api/v1/enroll`` and osquery's
+    enroll endpoint alike); ApiError 403/422/429 when refused or throttled."""
     for attempt in range(ENROLL_RETRIES):
         try:
             with queue.turn(), writer.begin() as session:

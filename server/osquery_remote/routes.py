@@ -1,0 +1,269 @@
+"""osquery's remote API on the FastAPI app: ``/api/osquery/enroll``,
+``config``, ``log``, ``distributed/read``, ``distributed/write``.
+
+Bodies are read bounded on the event loop and handled in the thread pool, as
+the v1 endpoints are; every write holds the SQLite write queue's turn and the
+host's row lock. A body that cannot be read is answered 4xx with a reason and
+stores nothing (osqueryd keeps its buffered logs and sends them again). An
+unknown, revoked or denied node key is answered ``{"node_invalid": true}``,
+on which osqueryd enrolls again.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from collector import limits, wire
+from collector.errors import SourceFailed
+from server.api import body, validate
+from server.api.problems import ApiError
+from server.api.writers import WriteQueue
+from server.db.models import Host
+from server.errors import AuthError, InvalidInput, PendingApproval
+from server.inventory import enroll as enrollment
+from server.inventory.service import apply_report
+from server.osquery_remote import assemble, bodies, refresh, results, schedule, status, store
+from server.osquery_remote.enroll import enroll_request
+from server.settings import Settings
+
+log = logging.getLogger("patchgap.osquery")
+PREFIX = "/api/osquery"
+SMALL_BODY = 64 * 1024  # config and distributed read carry a node key only
+# A host whose inventory did not change still reports this often, so it is
+# not taken for a silent one.
+REPORT_AT_LEAST_EVERY = dt.timedelta(minutes=30)
+NODE_INVALID = {"node_invalid": True}
+
+
+class NodeInvalid(Exception):
+    """Answer ``node_invalid``: osqueryd drops its key and enrolls again."""
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def install(app: FastAPI, writer: sessionmaker[Session], reader: sessionmaker[Session], queue: WriteQueue,
+            settings: Settings, source: Callable[[Request], str]) -> None:
+    """Add osquery's endpoints to ``app``."""
+
+    async def read(request: Request, limit: int) -> dict[str, Any]:
+        raw, encoding = await body.read_raw(request, limit)
+        return bodies.parse_object(body.inflate(raw, encoding, limit))
+
+    @app.post(f"{PREFIX}/enroll", tags=["osquery"])
+    async def enroll(request: Request) -> JSONResponse:
+        """osqueryd's enrollment: ``{enroll_secret, host_identifier, platform_type, host_details}`` -> ``{node_key}``."""
+        raw, encoding = await body.read_raw(request, limits.MAX_ENROLL_BYTES)
+        try:
+            answer = await run_in_threadpool(_enroll, writer, queue, raw, encoding, source(request), settings)
+        except ApiError as exc:
+            # osqueryd reads node_invalid; people read detail.
+            return JSONResponse({**NODE_INVALID, "detail": exc.detail}, status_code=exc.status, headers=exc.headers)
+        return JSONResponse({"node_key": answer.node_key, "node_invalid": False})
+
+    @app.post(f"{PREFIX}/config", tags=["osquery"])
+    async def config(request: Request) -> JSONResponse:
+        """The schedule of ``queries/`` for an enrolled host."""
+        data = await read(request, SMALL_BODY)
+        return JSONResponse(await run_in_threadpool(_config, writer, queue, data))
+
+    @app.post(f"{PREFIX}/log", tags=["osquery"])
+    async def log_endpoint(request: Request) -> JSONResponse:
+        """Result and status logs: ``{node_key, log_type, data: [...]}``."""
+        data = await read(request, settings.max_body_bytes)
+        return JSONResponse(await run_in_threadpool(_log, writer, queue, data, settings, source(request)))
+
+    @app.post(f"{PREFIX}/distributed/read", tags=["osquery"])
+    async def distributed_read(request: Request) -> JSONResponse:
+        """The inventory queries an admin asked of this host, if any: ``{queries: {name: sql}}``."""
+        data = await read(request, SMALL_BODY)
+        return JSONResponse(await run_in_threadpool(_distributed_read, writer, queue, data))
+
+    @app.post(f"{PREFIX}/distributed/write", tags=["osquery"])
+    async def distributed_write(request: Request) -> JSONResponse:
+        """Their answers: ``{queries: {name: [rows]}, statuses: {name: code}, messages: {name: text}}``."""
+        data = await read(request, settings.max_body_bytes)
+        return JSONResponse(await run_in_threadpool(_distributed_write, writer, queue, data, settings,
+                                                    source(request)))
+
+
+def _enroll(writer: sessionmaker[Session], queue: WriteQueue, raw: bytes, encoding: str, source: str,
+            settings: Settings) -> wire.EnrollResponse:
+    from server.api.app import run_enrollment
+
+    request = enroll_request(bodies.parse_object(body.inflate(raw, encoding, limits.MAX_ENROLL_BYTES)))
+    answer = run_enrollment(writer, queue, request, source, settings)
+    if answer.status == "enrolled":
+        # Its first inventory at its first distributed read, not in an hour.
+        with queue.turn(), writer.begin() as session:
+            refresh.ask(session, answer.host_id, "enrollment", utcnow())
+    return answer
+
+
+def _node_key(data: dict[str, Any], where: str) -> str:
+    return bodies.text(data, "node_key", where, limits.TOKEN, default="")
+
+
+def _host(session: Session, node_key: str, *, lock: bool) -> Host:
+    """The key's host; NodeInvalid for an unknown, revoked or denied key.
+    PendingApproval passes through: each endpoint answers it its own way."""
+    try:
+        return enrollment.authenticate(session, node_key, lock=lock)
+    except AuthError:
+        raise NodeInvalid() from None
+
+
+def _config(writer: sessionmaker[Session], queue: WriteQueue, data: dict[str, Any]) -> dict[str, Any]:
+    node_key = _node_key(data, "config")
+    try:
+        with queue.turn(), writer.begin() as session:
+            host = _host(session, node_key, lock=True)
+            # Approved after a pending enrollment, or enrolled before this
+            # server spoke osquery: its first inventory at once.
+            if not store.stored(session, host.id) and refresh.waiting(session, host.id) is None:
+                refresh.ask(session, host.id, "enrollment", utcnow())
+    except NodeInvalid:
+        return NODE_INVALID
+    except PendingApproval:
+        return schedule.waiting_config()
+    return schedule.config()
+
+
+def _log(writer: sessionmaker[Session], queue: WriteQueue, data: dict[str, Any], settings: Settings,
+         observed: str) -> dict[str, Any]:
+    node_key = _node_key(data, "log")
+    log_type = bodies.text(data, "log_type", "log", 32)
+    if log_type not in ("result", "status"):
+        raise ApiError(422, f"log.log_type: {log_type!r} is neither 'result' nor 'status'")
+    items = bodies.array(data, "data", "log", results.MAX_ITEMS)
+    now = utcnow()
+    known = set(schedule.inventory_queries())
+    # Parsed before the transaction: a bad body is refused before anything is stored.
+    if log_type == "result":
+        runs, others = results.parse(items, known, now, settings.max_software_items)
+        lines: list[status.StatusLine] = []
+    else:
+        runs, others, lines = [], 0, status.parse(items, now)
+    try:
+        with queue.turn(), writer.begin() as session:
+            host = _host(session, node_key, lock=True)
+            changed = store.apply(session, host.id, runs, now)
+            if lines:
+                status.keep(session, host.id, lines, now)
+            for line in lines:
+                failed = line.failed_query(known)
+                if failed and store.record_failure(session, host.id, failed[0], failed[1], line.logged_at, now):
+                    changed.add(failed[0])
+            _report(session, host, changed, now, observed, settings, force=False)
+    except NodeInvalid:
+        return NODE_INVALID
+    except PendingApproval as exc:
+        # osqueryd keeps the logs buffered and sends them again after approval.
+        raise ApiError(423, str(exc)) from None
+    if others:
+        log.info("host %s: %d log items of queries that are not patchgap's ignored", host.hostname, others)
+    return {"node_invalid": False}
+
+
+def _distributed_read(writer: sessionmaker[Session], queue: WriteQueue, data: dict[str, Any]) -> dict[str, Any]:
+    node_key = _node_key(data, "distributed.read")
+    try:
+        with queue.turn(), writer.begin() as session:
+            host = _host(session, node_key, lock=True)
+            platform = assemble.platform_of(store.stored(session, host.id)) or _platform(host)
+            return {"queries": refresh.hand_out(session, host.id, platform, utcnow()), "node_invalid": False}
+    except NodeInvalid:
+        return NODE_INVALID
+    except PendingApproval:
+        return {"queries": {}, "node_invalid": False}
+
+
+def _platform(host: Host) -> str | None:
+    """The platform the host's last report named (the collector's word for it)."""
+    if not host.platform:
+        return None
+    return host.platform if host.platform in ("windows", "darwin") else "linux"
+
+
+def _distributed_write(writer: sessionmaker[Session], queue: WriteQueue, data: dict[str, Any], settings: Settings,
+                       observed: str) -> dict[str, Any]:
+    node_key = _node_key(data, "distributed.write")
+    answers = bodies.obj(data, "queries", "distributed.write", required=True)
+    statuses = bodies.obj(data, "statuses", "distributed.write")
+    messages = bodies.obj(data, "messages", "distributed.write")
+    now = utcnow()
+    known = set(schedule.inventory_queries())
+    runs: list[results.Result] = []
+    failures: dict[str, str] = {}
+    for name, rows in answers.items():
+        if name not in known:
+            continue
+        code = bodies.whole(statuses.get(name, 0), f"distributed.write.statuses.{name}")
+        if code:
+            message = messages.get(name)
+            failures[name] = message if isinstance(message, str) and message else f"osquery status {code}"
+            continue
+        runs.append(results.Result(name, now, snapshot=bodies.rows(rows, f"distributed.write.queries.{name}",
+                                                                   settings.max_software_items)))
+    # A query that failed before its rows were gathered is named only in statuses.
+    for name, code in statuses.items():
+        if name in known and name not in answers and bodies.whole(code, f"distributed.write.statuses.{name}"):
+            message = messages.get(name)
+            failures[name] = message if isinstance(message, str) and message else f"osquery status {code}"
+    try:
+        with queue.turn(), writer.begin() as session:
+            host = _host(session, node_key, lock=True)
+            changed = store.apply(session, host.id, runs, now)
+            for name, error in sorted(failures.items()):
+                if store.record_failure(session, host.id, name, error, now, now):
+                    changed.add(name)
+            refresh.done(session, host.id)
+            _report(session, host, changed, now, observed, settings, force=True)
+    except NodeInvalid:
+        return NODE_INVALID
+    except PendingApproval as exc:
+        raise ApiError(423, str(exc)) from None
+    return {"node_invalid": False}
+
+
+def _report(session: Session, host: Host, changed: set[str], now: dt.datetime, observed: str, settings: Settings,
+            *, force: bool) -> None:
+    """Apply the host's assembled report when something changed, an admin
+    asked, or the host has not reported for a while."""
+    due = host.last_report_at is None or now - host.last_report_at >= REPORT_AT_LEAST_EVERY
+    if not (changed or force or due):
+        return
+    try:
+        assembly = assemble.assemble(store.stored(session, host.id))
+    except SourceFailed as exc:
+        log.warning("host %s: no report from its osquery results: %s", host.hostname, exc)
+        return
+    if assembly.report is None:
+        log.info("host %s: waiting for osquery results of %s", host.hostname, ", ".join(assembly.missing))
+        return
+    report = assembly.report
+    if report.host.uuid != host.uuid:
+        # The node key of another machine (a cloned disk image): this PC must
+        # enroll as itself. Nothing of this request is stored.
+        log.warning("node key of host %s (%s) used by a machine with uuid %s: told to enroll again",
+                    host.hostname, host.uuid, report.host.uuid)
+        raise NodeInvalid()
+    bad = validate.check_limits(report, "Report")
+    if bad:
+        raise ApiError(422, f"the inventory assembled from osquery's results: {bad}")
+    if len(report.software) > settings.max_software_items:
+        raise ApiError(413, f"{len(report.software)} software items exceed the limit of {settings.max_software_items}")
+    try:
+        accepted = apply_report(session, host, report, now, observed)
+    except InvalidInput as exc:
+        raise ApiError(422, str(exc)) from None
+    log.info("osquery report of %s: %d software added, %d removed, %d findings open", host.hostname,
+             accepted.software_added, accepted.software_removed, accepted.findings_open)
