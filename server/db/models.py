@@ -114,6 +114,9 @@ class Host(Base):
     # "debian:12", "ubuntu:22.04", "rhel:9", "" for Windows/macOS: the release
     # distro advisories are written for.
     distro: Mapped[str] = mapped_column(String(64), default="", index=True)
+    # "rhel:9.2": the minor release of an Enterprise Linux host, which
+    # minor-release streams (EUS, AUS, TUS, E4S) name; "" elsewhere.
+    release: Mapped[str] = mapped_column(String(64), default="", server_default="")
     hardware: Mapped[str] = mapped_column(String(2 * L.HARDWARE_PART + 1), default="")
     collector_version: Mapped[str] = mapped_column(String(L.COLLECTOR_VERSION), default="")
     collector_source: Mapped[str] = mapped_column(String(L.COLLECTOR_SOURCE), default="")

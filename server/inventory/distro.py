@@ -39,6 +39,21 @@ def distro_of(os: OsInfo) -> str:
     return ""
 
 
+# Enterprise Linux hosts also have a minor release ("rhel:9.2"): Red Hat
+# keeps fixing some minors for years (EUS, AUS, TUS, E4S streams), and an
+# advisory item of such a stream names the minor (server.matching.decide).
+_WITH_RELEASE = frozenset({"rhel", "centos", "rocky", "almalinux", "ol"})
+
+
+def release_of(os: OsInfo) -> str:
+    """``rhel:9.2`` for an Enterprise Linux host (os_version major.minor, as
+    osquery reads os-release VERSION_ID or /etc/redhat-release), else ""."""
+    platform = os.platform.lower()
+    if platform in _WITH_RELEASE and os.major:
+        return f"{_MAJOR_ONLY[platform]}:{os.major}.{os.minor}"
+    return ""
+
+
 # NOTE: advisories name one release ("rhel:9") and apply to that release only:
 # Rocky and Alma publish their own errata (OSV "Rocky Linux:9" -> "rocky:9"),
 # and a RHEL fix is not proof that the rebuild shipped it. An advisory that

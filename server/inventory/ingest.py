@@ -17,7 +17,7 @@ from collector import limits, wire
 from server.db.models import Host, HostAddress, HostPatch, HostReportDay, HostSoftware, Software
 from server.db.upsert import insert_or_skip
 from server.errors import InvalidInput
-from server.inventory.distro import distro_of
+from server.inventory.distro import distro_of, release_of
 from server.matching.identity import match_name
 
 # Keep IN (...) lists well under SQLite's and PostgreSQL's parameter limits.
@@ -99,6 +99,7 @@ def _update_host(host: Host, report: wire.Report, collected: dt.datetime) -> Non
     host.os_arch = os.arch
     host.os_codename = os.codename
     host.distro = distro_of(os)
+    host.release = release_of(os)
     host.hardware = " ".join(p for p in (report.host.hardware_vendor, report.host.hardware_model) if p)
     host.collector_version = report.collector.version
     host.collector_source = report.collector.source
