@@ -37,7 +37,7 @@ def test_readme_opens_with_the_two_commands_ci_runs() -> None:
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     ci = (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8")
     test_command = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
-    demo_command = "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/patchgap demo"
+    demo_command = "python3 -m venv .venv && .venv/bin/pip install -e '.[server]' && .venv/bin/patchgap demo"
     head = readme[: readme.index("## ")]
     assert demo_command in head and test_command in head
     assert ci.rstrip().endswith(test_command)

@@ -205,6 +205,8 @@ PHRASES: dict[str, tuple[str, str]] = {
     "never": ("never", "chưa bao giờ"),
     "more_actions": ("… and {count} more hosts with gaps (see the CSV or XLSX export)",
                      "… và {count} máy khác còn lỗ hổng (xem tệp CSV hoặc XLSX)"),
+    "more_changes": ("… and {count} more host–advisory pairs (the most severe are listed first)",
+                     "… và {count} cặp máy – cảnh báo khác (đã liệt kê các cặp nghiêm trọng nhất trước)"),
     "trend_open": ("Open gaps", "Lỗ hổng chưa xử lý"),
     "trend_overdue": ("Overdue gaps", "Lỗ hổng quá hạn"),
     "trend_reporting": ("Hosts reporting", "Số máy báo cáo"),
@@ -401,6 +403,11 @@ PHRASES: dict[str, tuple[str, str]] = {
     "sheet_gaps": ("Gaps", "Chi tiết lỗ hổng"),
     "gaps_title": ("Every open gap: one host and advisory per row",
                    "Chi tiết lỗ hổng chưa xử lý: mỗi dòng một máy và một cảnh báo"),
+    # `patchgap` on a PC that installed the collector alone (pip install .)
+    "server_extra_missing": ("the patchgap server is not installed here ({module} is missing); "
+                             "install it with: pip install 'patchgap[server]'",
+                             "máy này chưa cài máy chủ patchgap (thiếu {module}); "
+                             "cài bằng lệnh: pip install 'patchgap[server]'"),
 }
 
 
