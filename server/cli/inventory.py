@@ -6,7 +6,7 @@ import datetime as dt
 import click
 
 from server import queries
-from server.cli import identity, triage
+from server.cli import identity, osquery_hosts, triage
 from server.cli.context import Context, echo_rows, handle_errors, output_options, pass_context
 from server.botnet.match import listed_hosts
 from server.inventory import approval, units
@@ -54,11 +54,16 @@ def host() -> None:
 
 @host.command("show")
 @click.argument("name")
+@click.option("--osquery-status", "osquery_status", is_flag=True,
+              help="What osqueryd last answered, query by query, and its status log (hosts on osquery's TLS API).")
 @output_options
 @pass_context
 @handle_errors
-def host_show(ctx: Context, name: str, fmt: str) -> None:
+def host_show(ctx: Context, name: str, osquery_status: bool, fmt: str) -> None:
     """One host: facts, addresses, hotfixes and open gaps."""
+    if osquery_status:
+        osquery_hosts.show_status(ctx, name, fmt)
+        return
     now = dt.datetime.now(dt.timezone.utc)
     with ctx.reading() as session:
         facts, addresses, patches = queries.host_detail(session, name)
@@ -134,7 +139,7 @@ def explain(ctx: Context, host_name: str, advisory: str, fmt: str) -> None:
     echo_rows(ctx, rows, fmt)
 
 
-for command in (*identity.HOST_COMMANDS, *triage.HOST_COMMANDS):
+for command in (*identity.HOST_COMMANDS, *triage.HOST_COMMANDS, *osquery_hosts.HOST_COMMANDS):
     host.add_command(command)
 
 COMMANDS = (hosts, host, software, gaps, explain)

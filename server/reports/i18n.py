@@ -122,6 +122,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "this_week": ("This week", "Tuần này"),
     "previous_week": ("Previous week", "Tuần trước"),
     "change": ("Change", "Thay đổi"),
+    # `host NAME --osquery-status`.
+    "osquery_query": ("Query", "Truy vấn"),
+    "osquery_rows": ("Rows", "Số dòng"),
+    "osquery_answered": ("Answered", "Trả lời lúc"),
+    "osquery_error": ("Failed on this host", "Lỗi trên máy này"),
+    "logged_at": ("Logged", "Thời điểm ghi"),
+    "osquery_level": ("Level", "Mức"),
+    "osquery_where": ("Where", "Vị trí"),
+    "osquery_message": ("Message", "Nội dung"),
 }
 
 PHRASES: dict[str, tuple[str, str]] = {
@@ -361,6 +370,30 @@ PHRASES: dict[str, tuple[str, str]] = {
                             "đã yêu cầu rà soát nhanh {count} máy trong danh sách, khi máy gửi báo cáo lần tới"),
     "triage_not_requested": ("no triage snapshot was asked of host {host!r}",
                              "chưa có yêu cầu rà soát nhanh nào đối với máy {host!r}"),
+    # Hosts on osquery's own TLS API: `host NAME --osquery-status`, `host refresh`.
+    "osquery_severity_0": ("info", "thông tin"),
+    "osquery_severity_1": ("warning", "cảnh báo"),
+    "osquery_severity_2": ("error", "lỗi"),
+    "osquery_severity_3": ("fatal", "lỗi nghiêm trọng"),
+    "osquery_nothing_from": ("nothing received from {host} through osquery's TLS API",
+                             "chưa nhận được gì từ máy {host} qua giao thức TLS của osquery"),
+    "osquery_queries_of": ("What osqueryd on {host} last answered, query by query:",
+                           "Kết quả osqueryd trên máy {host} trả về lần gần nhất, theo từng truy vấn:"),
+    "osquery_waiting_for": ("no report until these have answered: {queries}",
+                            "chưa lập báo cáo cho đến khi các truy vấn này trả lời: {queries}"),
+    "osquery_status_of": ("osqueryd's status log on {host} (the last {days} days, at most {lines} lines):",
+                          "Nhật ký trạng thái của osqueryd trên máy {host} ({days} ngày gần nhất, tối đa {lines} dòng):"),
+    "osquery_refresh_needs": ("name a host, or give --unit", "hãy nêu tên máy, hoặc dùng --unit"),
+    "osquery_refresh_not_osquery": ("{host} does not report through osquery's TLS API: its collector sends a full "
+                                    "inventory at its next run",
+                                    "máy {host} không báo cáo qua giao thức TLS của osquery: trình thu thập của máy "
+                                    "sẽ gửi đầy đủ danh mục ở lần chạy tới"),
+    "osquery_refresh_asked": ("inventory asked of {count} host(s), at their next distributed read (about a minute); "
+                              "{already} asked already",
+                              "đã yêu cầu {count} máy gửi danh mục, khi máy hỏi truy vấn phân tán lần tới (khoảng "
+                              "một phút); {already} máy đã được yêu cầu trước đó"),
+    "osquery_refresh_skipped": ("{count} host(s) report through the collector and are left alone: {hosts}",
+                                "{count} máy báo cáo qua trình thu thập nên không cần yêu cầu: {hosts}"),
     # patchgap demo.
     "demo_database": ("demo database: {path}", "cơ sở dữ liệu demo: {path}"),
     "demo_replaces": (" (replaces the earlier demo database)", " (thay cho cơ sở dữ liệu demo trước đó)"),
