@@ -23,6 +23,7 @@ from collector.config import Settings, load_settings
 from collector.errors import CollectorError, ConfigError
 from collector.inventory import build_report
 from collector.push import Pusher, encode_report
+from collector.service_cli import COMMANDS as SERVICE_COMMANDS
 from collector.sources import CHOICES, collect, pick_source
 from collector.spool import Delivery, Spool, deliver
 
@@ -200,6 +201,10 @@ def run(settings: Settings, max_runs: int | None) -> None:
             time.sleep(settings.interval * random.uniform(0.9, 1.1))
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
+
+
+for _command in SERVICE_COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:
