@@ -52,6 +52,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "không xóa được tệp {path}: {error} (hãy chạy với quyền root / Administrator)"),
     "service_command_failed": ("{command} failed (exit {code}): {output}",
                                "lệnh {command} bị lỗi (mã thoát {code}): {output}"),
+    # python -m collector.build_zipapp: the single-file collector
+    "zipapp_built": ("wrote {path} ({kib} KiB) with {packages}; run it with: python {path} show",
+                     "đã tạo {path} ({kib} KiB) gồm {packages}; chạy bằng: python {path} show"),
+    "zipapp_left_out": ("left out optional compiled parts (a zip holds only pure Python; the package uses its "
+                        "pure-Python code instead): {files}",
+                        "đã bỏ các phần biên dịch không bắt buộc (tệp zip chỉ chứa mã Python thuần; gói dùng "
+                        "mã Python thuần thay thế): {files}"),
+    "zipapp_needs_compiled": ("a dependency needs compiled parts, which a zip cannot load: {files}; "
+                              "choose a pure-Python alternative for it",
+                              "một gói phụ thuộc cần phần biên dịch mà tệp zip không nạp được: {files}; "
+                              "hãy chọn gói thay thế viết bằng Python thuần"),
+    "zipapp_pip_failed": ("pip could not fetch the collector's dependencies: {error}",
+                          "pip không tải được các gói phụ thuộc của trình thu thập: {error}"),
+    "zipapp_write_failed": ("cannot write {path}: {error}", "không ghi được tệp {path}: {error}"),
 }
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -135,10 +136,21 @@ def _parse_interval(path: Path, value: str) -> int:
     return int(value)
 
 
+def _sql_files(folder: Path) -> list[tuple[Path, str]]:
+    """``(path, text)`` of each ``*.sql`` in ``folder``, by name. This package's own folders
+    are read through importlib.resources: in the single-file collector they are inside a zip."""
+    if folder in (QUERIES_DIR, TRIAGE_DIR):
+        tree = resources.files(__package__)
+        tree = tree / "triage" if folder == TRIAGE_DIR else tree
+        entries = sorted((e for e in tree.iterdir() if e.name.endswith(".sql") and e.is_file()), key=lambda e: e.name)
+        return [(folder / entry.name, entry.read_text(encoding="utf-8")) for entry in entries]
+    return [(path, path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.sql"))]
+
+
 def load_queries(directory: Path | None = None) -> list[Query]:
     """Every query in ``directory`` (default: this package), sorted by name."""
     folder = directory or QUERIES_DIR
-    queries = [parse_query(path, path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.sql"))]
+    queries = [parse_query(path, text) for path, text in _sql_files(folder)]
     if not queries:
         raise QueryFileError(folder, "no *.sql query files found")
     return queries
