@@ -57,20 +57,23 @@ def host_info(system: Row, info: Row) -> wire.HostInfo:
     )
 
 
-def windows_build(row: Row) -> str:
+def windows_build(row: Row, registry_ubr: str = "") -> str:
     """``10.0.BUILD.UBR`` from os_version major/minor/build + revision.
-    Without ``revision`` (osquery < 5.12, or NULL) the UBR is left off: the
-    matcher then knows only the feature release, not the patch level."""
+    Without ``revision`` (osquery < 5.12, or NULL) the UBR comes from the
+    registry (``windows_ubr``); without either it is left off: the matcher
+    then knows only the feature release, not the patch level."""
     parts = [text(row, "major") or "0", text(row, "minor") or "0", text(row, "build")]
-    if text(row, "revision"):
-        parts.append(text(row, "revision"))
+    revision = text(row, "revision") or (registry_ubr if registry_ubr.isdigit() else "")
+    if revision:
+        parts.append(revision)
     return ".".join(parts)
 
 
-def os_info(os_row: Row, platform: str, build_row: Row | None = None, kernel_version: str = "") -> wire.OsInfo:
+def os_info(os_row: Row, platform: str, build_row: Row | None = None, kernel_version: str = "",
+            registry_ubr: str = "") -> wire.OsInfo:
     build = text(os_row, "build")
     if platform == "windows":
-        build = windows_build(build_row if build_row is not None else os_row)
+        build = windows_build(build_row if build_row is not None else os_row, registry_ubr)
     return wire.OsInfo(
         name=text(os_row, "name"),
         version=text(os_row, "version"),
@@ -152,8 +155,8 @@ SOFTWARE_MAPPERS: dict[str, Callable[[Row], wire.Software]] = {
 }
 ADDRESS_QUERIES = ("interface_addresses", "interface_addresses_windows")
 #: queries whose rows are read by build_snapshot itself rather than a mapper
-OTHER_QUERIES = ("os_version", "windows_build", "osquery_info", "system_info", "kernel_info", "patches",
-                 *ADDRESS_QUERIES)
+OTHER_QUERIES = ("os_version", "windows_build", "windows_ubr", "osquery_info", "system_info", "kernel_info",
+                 "patches", *ADDRESS_QUERIES)
 
 
 def software(results: Results) -> list[wire.Software]:
@@ -192,7 +195,8 @@ def build_snapshot(results: Results) -> Snapshot:
     build_row = results["windows_build"][0] if results.get("windows_build") else None  # None: no UBR
     return Snapshot(
         host=host_info(_first(results, "system_info"), info),
-        os=os_info(os_row, platform, build_row, text(_first(results, "kernel_info"), "version")),
+        os=os_info(os_row, platform, build_row, text(_first(results, "kernel_info"), "version"),
+                   text(_first(results, "windows_ubr"), "ubr")),
         software=software(results),
         patches=patches(results.get("patches", [])),
         addresses=addresses([row for name in ADDRESS_QUERIES for row in results.get(name, [])]),

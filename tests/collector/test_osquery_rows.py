@@ -42,6 +42,11 @@ def test_windows_build_with_and_without_ubr() -> None:
     assert rows.windows_build({"major": "10", "minor": "0", "build": "22631", "revision": "3447"}) == "10.0.22631.3447"
     assert rows.windows_build({"major": "10", "minor": "0", "build": "22631", "revision": ""}) == "10.0.22631"
     assert rows.windows_build({"major": "10", "minor": "0", "build": "22631"}) == "10.0.22631"
+    # osquery < 5.12: the registry's UBR; os_version's revision wins where both are known.
+    assert rows.windows_build({"major": "10", "minor": "0", "build": "22631"}, "3447") == "10.0.22631.3447"
+    assert rows.windows_build({"major": "10", "minor": "0", "build": "22631", "revision": "3447"}, "1") == \
+        "10.0.22631.3447"
+    assert rows.windows_build({"major": "10", "minor": "0", "build": "22631"}, "0x0d77") == "10.0.22631"
 
 
 def test_platform_from_os_version_then_build_platform() -> None:

@@ -37,12 +37,22 @@ def test_missing_optional_table_is_skipped_with_warning(osquery_standin) -> None
     assert len(snapshot.patches) == 3
 
 
-def test_windows_without_revision_column_reports_build_without_ubr(osquery_standin) -> None:  # noqa: F811
-    """osquery < 5.12 has no os_version.revision: no UBR, and a warning says why."""
+def test_windows_without_revision_column_reads_the_ubr_from_the_registry(osquery_standin) -> None:  # noqa: F811
+    """osquery < 5.12 has no os_version.revision: the UBR comes from the
+    registry (windows_ubr), and a warning says why windows_build was skipped."""
     source = OsquerySource(socket_path=osquery_standin("windows", hide_columns={"os_version": ["revision"]}))
     snapshot = source.collect()
-    assert snapshot.os.build == "10.0.19045"
+    assert snapshot.os.build == "10.0.19045.4291"
     assert source.warnings == ["skipped osquery query windows_build: no such column: revision"]
+
+
+def test_windows_without_revision_nor_registry_reports_build_without_ubr(osquery_standin) -> None:  # noqa: F811
+    source = OsquerySource(socket_path=osquery_standin("windows", hide_columns={"os_version": ["revision"]},
+                                                       hide_tables=["registry"]))
+    snapshot = source.collect()
+    assert snapshot.os.build == "10.0.19045"
+    assert source.warnings == ["skipped osquery query windows_build: no such column: revision",
+                               "skipped osquery query windows_ubr: no such table: registry"]
 
 
 def test_missing_required_table_fails(osquery_standin) -> None:  # noqa: F811

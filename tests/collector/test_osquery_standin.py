@@ -109,8 +109,9 @@ def test_the_triage_tables_specs_are_ours_and_documented() -> None:
     specs = load_specs(OWN_SPECS)
     sources = (OWN_SPECS / "SOURCES.md").read_text(encoding="utf-8")
     assert set(specs) == {"listening_ports", "processes", "process_open_sockets", "startup_items", "file",
-                          "crontab", "systemd_units", "scheduled_tasks", "services", "authenticode"}
-    assert all(f"| {name}.table |" in sources and name in TABLE_PLATFORMS for name in specs)
+                          "crontab", "systemd_units", "scheduled_tasks", "services", "authenticode", "registry"}
+    assert all((f"| {name}.table |" in sources or f"`{name}.table`" in sources) and name in TABLE_PLATFORMS
+               for name in specs)
     assert [c.name for c in specs["file"].columns_for("windows")][-1] == "shortcut_comment"
 
 

@@ -20,7 +20,7 @@ FROM deb_packages;
 def test_shipped_queries_load() -> None:
     queries = {q.name: q for q in load_queries()}
     assert {"programs", "chocolatey_packages", "deb_packages", "rpm_packages", "apps", "homebrew_packages",
-            "os_version", "windows_build", "system_info", "patches", "interface_addresses",
+            "os_version", "windows_build", "windows_ubr", "system_info", "patches", "interface_addresses",
             "interface_addresses_windows", "osquery_info", "kernel_info"} == set(queries)
     assert {n for n, q in queries.items() if q.required} == {"os_version", "osquery_info", "system_info"}
     assert queries["os_version"].platforms == frozenset(PLATFORMS)

@@ -31,7 +31,7 @@ TABLE_PLATFORMS: dict[str, frozenset[str]] = {
     **{t: frozenset({"windows"}) for t in (
         "programs", "patches", "chocolatey_packages", "windows_update_history",
         "windows_security_center", "windows_security_products",
-        "scheduled_tasks", "services", "authenticode")},
+        "scheduled_tasks", "services", "authenticode", "registry")},
     **{t: frozenset({"linux"}) for t in ("deb_packages", "rpm_packages", "systemd_units")},
     **{t: frozenset({"darwin"}) for t in ("apps", "homebrew_packages")},
     "crontab": frozenset({"linux", "darwin"}),

@@ -118,28 +118,33 @@ def test_no_report_until_every_query_of_the_platform_answered(make_node, session
     assert {"Google Chrome", "notepadplusplus.install"} <= names and count(sessions, HostPatch) > 0
 
 
+@pytest.mark.parametrize(("hidden", "build"), [((), "10.0.19045.4291"), (("registry",), "10.0.19045")])
 def test_a_query_that_fails_on_an_older_osquery_counts_as_answered(
-        make_node, client, secret, sessions, db_url, osquery_standin) -> None:  # type: ignore[no-untyped-def]
+        hidden, build, make_node, client, secret, sessions, db_url, osquery_standin) -> None:  # type: ignore[no-untyped-def]
     """osquery < 5.12 has no os_version.revision: windows_build fails there,
-    its status log says so, and the build is reported without UBR, exactly
-    as the collector reports it from the same osquery."""
+    its status log says so, and the UBR comes from the registry (windows_ubr),
+    or is left off without it, exactly as the collector reports it from the
+    same osquery."""
     old = {"os_version": ("revision",)}
     rows = load_scenario("windows")
-    node = make_node(renamed(rows, "old-osquery", "PC-OLD-OSQ"), hide_columns=old)
+    node = make_node(renamed(rows, "old-osquery", "PC-OLD-OSQ"), hide_columns=old, hide_tables=hidden)
     report_through_osquery(node)
     report_through_collector(client, secret, osquery_standin(renamed(rows, "old-collector", "PC-OLD-COL"),
-                                                             hide_columns=old))
+                                                             hide_columns=old, hide_tables=hidden))
     with sessions() as session:
-        error = session.scalar(select(OsqueryResult.error).where(OsqueryResult.query == "windows_build"))
+        errors = dict(session.execute(select(OsqueryResult.query, OsqueryResult.error)
+                                      .where(OsqueryResult.error != "")).all())
         builds = dict(session.execute(select(Host.hostname, Host.os_build)).all())
-    assert "revision" in error
-    assert builds == {"PC-OLD-OSQ": "10.0.19045", "PC-OLD-COL": "10.0.19045"}
+    assert "no such column: revision" in errors.pop("windows_build")
+    assert errors == ({"windows_ubr": "no such table: registry"} if hidden else {})
+    assert builds == {"PC-OLD-OSQ": build, "PC-OLD-COL": build}
     # A later osquery that has the column answers again: the failure is forgotten.
     node.database = make_node("windows").database
     node.run_schedule(only={"windows_build"})
     node.flush()
     with sessions() as session:
         assert session.scalar(select(Host.os_build).where(Host.hostname == "PC-OLD-OSQ")) == "10.0.19045.4291"
+        assert session.scalar(select(OsqueryResult.error).where(OsqueryResult.query == "windows_build")) == ""
 
 
 def test_batched_and_event_format_differentials_apply_on_their_baseline(make_node, sessions) -> None:  # type: ignore[no-untyped-def]
