@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from server.db.models import Affected, Host, HostPatch, HostSoftware, Software
 from server.inventory.distro import FAMILIES
-from server.matching.decide import package_verdict, windows_os_verdict
+from server.matching.decide import package_verdict, stream_verdict, windows_os_verdict
 from server.matching.engine import item_of
 from server.matching.identity import affected_ecosystems_for
 from server.matching.rpm_names import (BINARY_KEY, binary_name, may_list_binaries, may_name_binary, named_entries,
@@ -26,8 +26,9 @@ from server.matching.rpm_names import (BINARY_KEY, binary_name, may_list_binarie
 Key = tuple[int, int, int]  # host, affected item, software (0 = the OS)
 
 
-def _releases(distro: str) -> list[str]:
-    return ["", distro, *(family for family, members in FAMILIES.items() if distro in members)]
+def _releases(distro: str, release: str) -> list[str]:
+    return ["", distro, *([release] if release else []),
+            *(family for family, members in FAMILIES.items() if distro in members)]
 
 
 def naive_host(session: Session, host_id: int, only: Sequence[int] | None = None) -> set[Key]:
@@ -43,7 +44,7 @@ def naive_host(session: Session, host_id: int, only: Sequence[int] | None = None
         binary = binary_name(binary_key, match_name)
         for name in (match_name, binary) if binary else (match_name,):
             query = select(Affected).where(Affected.ecosystem.in_(affected_ecosystems_for(ecosystem)),
-                                           Affected.match_name == name, Affected.distro.in_(_releases(host.distro)))
+                                           Affected.match_name == name, Affected.distro.in_(_releases(host.distro, host.release)))
             if only is not None:
                 query = query.where(Affected.id.in_(only))
             for row in session.scalars(query):
@@ -53,7 +54,14 @@ def naive_host(session: Session, host_id: int, only: Sequence[int] | None = None
                         row.ecosystem, row.distro, row.purl) and named_entries(
                         session, [(row.advisory_pk, row.distro, binary)]):
                     continue  # the advisory's own entry for the binary decides
-                if package_verdict(item_of(row), version, name).affected:
+                verdict = package_verdict(item_of(row), version, name)
+                if host.release and verdict.affected:
+                    siblings = session.scalars(select(Affected).where(
+                        Affected.advisory_pk == row.advisory_pk, Affected.ecosystem == row.ecosystem,
+                        Affected.match_name == row.match_name, Affected.id != row.id)).all()
+                    verdict = stream_verdict(row.distro, host.distro, host.release, verdict,  # type: ignore[assignment]
+                                             [(s.distro, package_verdict(item_of(s), version, name)) for s in siblings])
+                if verdict is not None and verdict.affected:
                     found.add((host_id, row.id, sw_id))
     if host.platform == "windows":
         kbs = {kb.upper() for kb in session.scalars(select(HostPatch.hotfix_id).where(HostPatch.host_id == host_id))}

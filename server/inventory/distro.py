@@ -63,11 +63,16 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     f"el:{major}": (f"rhel:{major}", f"rocky:{major}", f"almalinux:{major}", f"centos:{major}", f"oracle:{major}")
     for major in (7, 8, 9, 10)
 }
+# A Red Hat layered product whose documents name no RHEL major (Software
+# Collections: "cpe:/a:redhat:rhel_software_collections:3") concerns its
+# packages on any RHEL release; their names are the product's own (rh-redis6-*).
+FAMILIES["rhel"] = tuple(f"rhel:{major}" for major in (5, 6, 7, 8, 9, 10))
 
 
-def applies_to(advisory_distro: str, host_distro: str) -> bool:
+def applies_to(advisory_distro: str, host_distro: str, host_release: str = "") -> bool:
     """Whether an advisory item for ``advisory_distro`` ("" = any) concerns a
-    host of ``host_distro``: the same release, or a family naming it."""
-    if not advisory_distro or advisory_distro == host_distro:
+    host of ``host_distro``: the same release, or a family naming it, or the
+    host's minor release (``rhel:9.2``, an EUS/AUS/TUS/E4S stream)."""
+    if not advisory_distro or advisory_distro in (host_distro, host_release):
         return True
     return host_distro in FAMILIES.get(advisory_distro, ())

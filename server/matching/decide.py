@@ -6,6 +6,7 @@ fixed versions) so a finding can explain itself.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -58,11 +59,34 @@ def el_stream(text: str) -> str:
     return f"el{found.group(1)}" if found else ""
 
 
-def item_stream(item: Item) -> str:
-    """The EL stream a distro-less rpm item was fixed in (``""``: unknown or not rpm)."""
-    if item.ecosystem != "rpm" or item.distro:
+# The build stream of a Red Hat layered product in an rpm release: a suffix
+# to the EL tag ("1.SP1_redhat_00001.1.el8eap", "1.el8sat", "1.el9ost",
+# "1.el8jbcs") or OpenShift's "rhaos" marker ("1.rhaos4.14.el8"). Base RHEL
+# builds have none (".el8_6", ".el9", "module+el8.9.0").
+_PRODUCT_TAG = re.compile(r"\.el\d+([a-z][a-z0-9]*)|\.(rhaos)\d")
+
+
+@functools.lru_cache(maxsize=65536)
+def rpm_stream(version: str) -> str:
+    """``"el8"``, ``"el8/eap"`` (a layered product's build), or ``""`` when
+    the version names no EL stream."""
+    el = el_stream(version)
+    if not el:
         return ""
-    return el_stream(item.fixed_version) or el_stream(item.vers_range)
+    tag = _PRODUCT_TAG.search(version)
+    return f"{el}/{tag.group(1) or tag.group(2)}" if tag else el
+
+
+def item_stream(item: Item) -> str:
+    """The EL stream an rpm item was fixed in (``""``: unknown or not rpm)."""
+    if item.ecosystem != "rpm":
+        return ""
+    return rpm_stream(item.fixed_version) or rpm_stream(item.vers_range)
+
+
+def _stream_words(stream: str) -> str:
+    el, _, tag = stream.partition("/")
+    return f"{el} {tag} build" if tag else f"{el} base build"
 
 
 def stream_mismatch(item: Item, installed_version: str, stream: str | None = None) -> str:
@@ -70,12 +94,18 @@ def stream_mismatch(item: Item, installed_version: str, stream: str | None = Non
 
     # NOTE: an item that names no distro still carries its stream in the fixed
     # release (".el8_9"); an el8 build must never decide about an el9 package,
-    # whose numbering is unrelated (el8 "1.9.5p2-10.el8" > el9 "1.9.5p2-9.el9")."""
+    # whose numbering is unrelated (el8 "1.9.5p2-10.el8" > el9 "1.9.5p2-9.el9").
+    # Where a layered product ships a package under the base OS's name (runc
+    # of OpenShift, "1.rhaos4.14.el8"), the fix of the stream the installed
+    # build came from decides: never the base fix for a product build, nor
+    # the product's fix for a base build, whichever is larger."""
     fixed = item_stream(item) if stream is None else stream
-    installed = el_stream(installed_version) if fixed else ""
-    if fixed and installed and fixed != installed:
-        return f"fix is for {fixed}, installed {installed_version} is {installed}"
-    return ""
+    installed = rpm_stream(installed_version) if fixed else ""
+    if not fixed or not installed or fixed == installed:
+        return ""
+    if item.distro and fixed.partition("/")[2] == installed.partition("/")[2]:
+        return ""  # the item's release decides the major (server.inventory.distro)
+    return f"fix is for the {_stream_words(fixed)}, installed {installed_version} is an {_stream_words(installed)}"
 
 
 def package_verdict(item: Item, installed_version: str, matched_on: str) -> Verdict:
@@ -97,6 +127,46 @@ def package_verdict(item: Item, installed_version: str, matched_on: str) -> Verd
         # Unparsable versions are never guessed into a finding.
         return Verdict(False, scheme, matched_on, f"cannot compare versions: {exc}")
     return Verdict(inside, scheme, matched_on, how)
+
+
+# A release that names a minor ("rhel:9.2"): the item of a minor-release
+# stream (EUS, AUS, TUS, E4S), or an Enterprise Linux host's release.
+_MINOR_RELEASE = re.compile(r"^[a-z]+:\d+\.\d+$")
+
+
+def is_minor_stream(distro: str) -> bool:
+    return bool(_MINOR_RELEASE.match(distro)) and not distro.startswith(("ubuntu:", "sles:", "opensuse:", "alpine:"))
+
+
+def stream_label(distro: str) -> str:
+    """The stream an item names, as ``explain`` says it."""
+    if is_minor_stream(distro):
+        return f"stream {distro} (minor release: EUS/AUS/TUS/E4S)"
+    return f"stream {distro} (mainline)" if distro.startswith("rhel:") else ""
+
+
+def stream_verdict(item_distro: str, host_distro: str, host_release: str, own: Verdict,
+                   siblings: Collection[tuple[str, Verdict]]) -> Verdict | None:
+    """An item's verdict for a host, given its siblings: the advisory's other
+    items of the same package, each with its distro and its verdict on the
+    same installed version. ``None``: another item speaks for this host.
+
+    A host at a minor release that an item of the advisory names (``rhel:9.2``)
+    is decided by that stream's item, and is fixed by its fix or by the fix
+    of the mainline item of its major (``rhel:9``): a host that stays on 9.2
+    installs the EUS fix, one that moved on installs mainline's. The mainline
+    item then does not speak for it, so one finding names the stream. Hosts at
+    another minor are decided by mainline alone.
+    (SQL twin: ``server.matching.findings.stream_applies``.)"""
+    label = stream_label(item_distro)
+    if host_release and item_distro != host_release and any(d == host_release for d, _ in siblings):
+        return None
+    if host_release and item_distro == host_release and own.affected:
+        fixed = next((v for d, v in siblings if d == host_distro and not v.affected), None)
+        if fixed is not None:
+            return Verdict(False, own.matcher, own.matched_on,
+                           f"{label}: {own.reason}; fixed by {stream_label(host_distro)}: {fixed.reason}")
+    return Verdict(own.affected, own.matcher, own.matched_on, f"{label}: {own.reason}" if label else own.reason)
 
 
 def build_family(build: str) -> str:

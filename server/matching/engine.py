@@ -127,7 +127,7 @@ def _evaluate(session: Session, groups: _Groups, items: Iterable[Any]) -> Iterat
         compiled = compiled_ranges[shape]
         if compiled is None:
             continue
-        item = item_of(row) if row.ecosystem == "rpm" and not row.distro else None
+        item = item_of(row) if row.ecosystem == "rpm" else None
         stream = item_stream(item) if item is not None else ""
         rpm = row.ecosystem in BINARY_ECOSYSTEMS
         kinds = publishers.get((row.distro, row.purl)) if rpm else (False, False)

@@ -31,18 +31,23 @@ def distros_of(session: Session, software_ids: Sequence[int] | None) -> dict[int
     if software_ids is None:
         # One index range per distro (host_software's key starts with host_id).
         # Hosts without a distro (Windows, macOS) never meet a distro item.
-        for distro in session.scalars(select(Host.distro).where(Host.distro != "").distinct()):
-            query = (select(HostSoftware.software_id).join(Host, Host.id == HostSoftware.host_id)
-                     .where(Host.distro == distro).distinct())
-            for sw_id in session.scalars(query):
-                found[sw_id].add(distro)
+        # Minor releases ("rhel:9.2") too: items of minor-release streams name them.
+        for column in (Host.distro, Host.release):
+            for distro in session.scalars(select(column).where(column != "").distinct()):
+                query = (select(HostSoftware.software_id).join(Host, Host.id == HostSoftware.host_id)
+                         .where(column == distro).distinct())
+                for sw_id in session.scalars(query):
+                    found[sw_id].add(distro)
     else:
         ids = sorted(set(software_ids))
         for start in range(0, len(ids), CHUNK):
-            query = (select(HostSoftware.software_id, Host.distro).join(Host, Host.id == HostSoftware.host_id)
+            query = (select(HostSoftware.software_id, Host.distro, Host.release)
+                     .join(Host, Host.id == HostSoftware.host_id)
                      .where(HostSoftware.software_id.in_(ids[start : start + CHUNK])).distinct())
-            for sw_id, distro in session.execute(query):
+            for sw_id, distro, release in session.execute(query):
                 found[sw_id].add(distro)
+                if release:
+                    found[sw_id].add(release)
     interned: dict[frozenset[str], frozenset[str]] = {}
     return {sw_id: interned.setdefault(frozenset(d), frozenset(d)) for sw_id, d in found.items()}
 
@@ -53,8 +58,8 @@ def applies(item_distro: str, distros: Iterable[str]) -> bool:
 
 
 def new_to_distro(session: Session, host_ids: Sequence[int]) -> list[int]:
-    """Software of these hosts that no other host of the same distro has: its
-    matches may predate this distro."""
+    """Software of these hosts that no other host of the same distro and
+    minor release has: its matches may predate them."""
     other, other_host = aliased(HostSoftware), aliased(Host)
     ids: set[int] = set()
     for start in range(0, len(host_ids), CHUNK):
@@ -66,7 +71,7 @@ def new_to_distro(session: Session, host_ids: Sequence[int]) -> list[int]:
             select(other.host_id)
             .join(other_host, other_host.id == other.host_id)
             .where(and_(other.software_id == HostSoftware.software_id, other.host_id != HostSoftware.host_id,
-                        other_host.distro == Host.distro))
+                        other_host.distro == Host.distro, other_host.release == Host.release))
             .limit(1)
             .scalar_subquery()
         )

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from server.db.models import Advisory, Affected, Host, HostPatch, HostSoftware, Software
 from server.errors import NotFound
 from server.inventory.distro import applies_to
-from server.matching.decide import Verdict, package_verdict, windows_os_verdict
+from server.matching.decide import Verdict, package_verdict, stream_label, stream_verdict, windows_os_verdict
 from server.matching.engine import item_of
 from server.matching.identity import software_ecosystems_for
 from server.matching.rpm_names import (BINARY_KEY, NAME_KEY, binary_name, may_list_binaries, may_name_binary,
@@ -64,7 +64,7 @@ def _explain_item(session: Session, host: Host, advisory: Advisory, row: Affecte
         kbs = set(session.scalars(select(HostPatch.hotfix_id).where(HostPatch.host_id == host.id)))
         verdict = windows_os_verdict(item, host.os_build, {kb.upper() for kb in kbs}, host.os_arch, row.distro)
         return [Explanation(advisory.advisory_id, label, host.os_build, fixed, _word(verdict), verdict.reason)]
-    if not applies_to(row.distro, host.distro):
+    if not applies_to(row.distro, host.distro, host.release):
         return [Explanation(advisory.advisory_id, label, "", fixed, "not applicable",
                             f"advisory is for {row.distro}; this host is {host.distro or host.platform or 'unknown'}")]
     binaries = may_name_binary(row.ecosystem, row.distro, row.purl)
@@ -85,6 +85,7 @@ def _explain_item(session: Session, host: Host, advisory: Advisory, row: Affecte
             what = "program" if row.ecosystem == "generic" else f"{row.ecosystem} item"
         return [Explanation(advisory.advisory_id, label, "", fixed, "not installed",
                             f"no {what} {how} {row.match_name!r} on this host")]
+    siblings = _siblings(session, row) if host.release else []
     out = []
     for name, match_name, version, binary_key in installed:
         binary = binary_name(binary_key, match_name)
@@ -94,7 +95,21 @@ def _explain_item(session: Session, host: Host, advisory: Advisory, row: Affecte
             out.append(Explanation(advisory.advisory_id, f"{label}: {name}", version, fixed, "not applicable",
                                    f"this advisory's entry for the binary package {binary} decides"))
             continue
-        verdict = package_verdict(item, version, row.match_name)
+        decided = stream_verdict(row.distro, host.distro, host.release, package_verdict(item, version, row.match_name),
+                                 [(s.distro, package_verdict(item_of(s), version, s.match_name)) for s in siblings])
+        if decided is None:
+            out.append(Explanation(advisory.advisory_id, f"{label}: {name}", version, fixed, "not applicable",
+                                   f"this host is at {host.release}: this advisory's item of "
+                                   f"{stream_label(host.release)} decides"))
+            continue
+        verdict = decided
         reason = verdict.reason if binary != row.match_name else f"binary package {name}: {verdict.reason}"
         out.append(Explanation(advisory.advisory_id, f"{label}: {name}", version, fixed, _word(verdict), reason))
     return out
+
+
+def _siblings(session: Session, row: Affected) -> list[Affected]:
+    """The advisory's other items of the same package (``decide.stream_verdict``)."""
+    return list(session.scalars(select(Affected).where(
+        Affected.advisory_pk == row.advisory_pk, Affected.ecosystem == row.ecosystem,
+        Affected.match_name == row.match_name, Affected.id != row.id)))

@@ -41,13 +41,31 @@ def _chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:  # type:
         yield values[start : start + size]
 
 
-def distro_applies(affected_distro, host_distro):  # type: ignore[no-untyped-def]
+def distro_applies(affected_distro, host_distro, host_release):  # type: ignore[no-untyped-def]
     """SQL twin of ``server.inventory.distro.applies_to``."""
     return or_(
         affected_distro == "",
         affected_distro == host_distro,
+        affected_distro == host_release,
         *(and_(affected_distro == family, host_distro.in_(members)) for family, members in FAMILIES.items()),
     )
+
+
+def stream_applies(software_id):  # type: ignore[no-untyped-def]
+    """SQL twin of ``server.matching.decide.stream_verdict``: whether the
+    matched pair of ``Affected`` and ``software_id`` speaks for ``Host``. A
+    host at a minor release some sibling item names (same advisory, same
+    package) is decided by that stream's item, fixed as well by mainline's
+    fix; hosts without a minor release skip both checks."""
+    sibling, match = aliased(Affected), aliased(SoftwareMatch)
+    same = and_(sibling.advisory_pk == Affected.advisory_pk, sibling.ecosystem == Affected.ecosystem,
+                sibling.match_name == Affected.match_name, sibling.id != Affected.id)
+    stream_sibling = exists().where(same, sibling.distro == Host.release)
+    fixed_by_mainline = exists().where(same, sibling.distro == Host.distro, ~exists().where(
+        match.software_id == software_id, match.affected_id == sibling.id))
+    return or_(Host.release == "",
+               and_(Affected.distro == Host.release, ~fixed_by_mainline),
+               and_(Affected.distro != Host.release, ~stream_sibling))
 
 
 def _scoped(query, host_column, affected_column, hosts, affected):  # type: ignore[no-untyped-def]
@@ -68,7 +86,8 @@ def _software_delta(session: Session, hosts: Sequence[int] | None, affected: Seq
         .join(Host, Host.id == hs.host_id)
         .join(Affected, Affected.id == sm.affected_id)
         .where(sm.software_id == Finding.software_id, sm.affected_id == Finding.affected_id,
-               hs.host_id == Finding.host_id, distro_applies(Affected.distro, Host.distro))
+               hs.host_id == Finding.host_id, distro_applies(Affected.distro, Host.distro, Host.release),
+               stream_applies(sm.software_id))
         .exists()
     )
     resolve = _scoped(update(Finding), Finding.host_id, Finding.affected_id, hosts, affected).where(
@@ -95,7 +114,7 @@ def _software_delta(session: Session, hosts: Sequence[int] | None, affected: Seq
         .join(Affected, Affected.id == pairs.c.affected_id)
         .join(Host, Host.id == pairs.c.host_id)
         .join(Software, Software.id == pairs.c.software_id)
-        .where(distro_applies(Affected.distro, Host.distro))
+        .where(distro_applies(Affected.distro, Host.distro, Host.release), stream_applies(pairs.c.software_id))
         .where(~exists().where(open_finding.host_id == pairs.c.host_id,
                                open_finding.affected_id == pairs.c.affected_id,
                                open_finding.software_id == pairs.c.software_id, open_finding.resolved_at.is_(None)))

@@ -65,7 +65,7 @@ def test_explain_an_rpm_advisory(hosts) -> None:  # type: ignore[no-untyped-def]
          "1:3.0.7-27.el9 in vers:rpm/<1:3.0.7-28.el9_4"),
         ("rpm openssl (rhel:9)", "", "1:3.0.7-28.el9_4", "not applicable", "advisory is for rhel:9; this host is rocky:9"),
         ("rpm sudo: sudo", "1.9.5p2-9.el9", "1.9.5p2-10.el8_9", "not affected",
-         "fix is for el8, installed 1.9.5p2-9.el9 is el9"),
+         "fix is for the el8 base build, installed 1.9.5p2-9.el9 is an el9 base build"),
     ]
 
 

@@ -140,7 +140,7 @@ def test_explain_names_the_rule(sessions) -> None:  # type: ignore[no-untyped-de
         ("rpm python-cryptography-debugsource (rhel:8)", "", "not installed",
          "no rpm package built from source package or named 'python-cryptography-debugsource' on this host"),
         ("rpm python3-cryptography (rhel:8): python3-cryptography", "3.2.1-6.el8", "affected",
-         "binary package python3-cryptography: 3.2.1-6.el8 in vers:rpm/<3.2.1-7.el8_9"),
+         "binary package python3-cryptography: stream rhel:8 (mainline): 3.2.1-6.el8 in vers:rpm/<3.2.1-7.el8_9"),
     ]
 
 

@@ -23,6 +23,7 @@ from server.feeds.interface import AffectedItem
 AFFECTED = ("known_affected", "first_affected", "last_affected")
 FIXED = ("fixed", "first_fixed")
 OTHER = ("known_not_affected", "recommended", "under_investigation")
+_DISTRO_PACKAGES = frozenset({"rpm", "deb", "apk"})
 _VERS_SCHEMES = frozenset({"rpm", "deb", "apk", "pypi", "npm", "maven", "nuget", "gem",
                            "golang", "cargo", "composer", "alpine", "conan", "hex", "pub"})
 
@@ -94,6 +95,7 @@ def _item(ident: Identity, constraints: str, fixed: str, pids: list[str],
         vers_range=f"vers:{scheme}/{constraints}" if constraints else "",
         fixed_version=fixed, fixed_kbs=tuple(fix.kbs),
         fix_url=fix.urls[0] if fix.urls else "", fix_details="\n".join(fix.details),
+        needs_review=ident.note,
     )
 
 
@@ -135,6 +137,14 @@ def affected_items(found: dict[str, set[str]], products: dict[str, Product],
         used: set[str] = set()
         entries = [(group.exact_pids, Range("|".join(group.exact)))] if group.exact else []
         entries += [(pids, rng) for rng, pids in group.ranges]
+        if group.fixes and idents[next(iter(group.fixes.values()))[0]].ecosystem in _DISTRO_PACKAGES:
+            # NOTE: a distribution package of one release named affected in
+            # "every version" beside a fix of that same release (Red Hat VEX
+            # lists a GA or older z-stream product unfixed next to the z-stream
+            # that fixed it) is affected up to that fix, no further: the
+            # "<fix" items say just that. Streams of another minor release
+            # are another group ("rhel:8.6"), so they keep their own items.
+            entries = [(pids, rng) for pids, rng in entries if rng.constraints != "*"]
         for pids, rng in entries:
             fix = _pick_fix(rng.constraints, list(group.fixes))
             used.add(fix)

@@ -15,8 +15,10 @@ from server.feeds.csaf.identity import (
     RPM_VENDORS,
     distro_from_cpe,
     distro_from_qualifier,
+    is_rhel_layered,
     parse_cpe,
     parse_purl,
+    rhel_major_of_layered,
 )
 from server.feeds.csaf.product_tree import Product
 from server.feeds.csaf.versions import parse_nevra, rpm_evr
@@ -47,6 +49,7 @@ class Identity:
     version: str = ""  # one version, in the ecosystem's form
     version_range: str = ""  # range text as written (vers or prose)
     review: str = ""  # set when the identity itself is unclear
+    note: str = ""  # a doubt worth an admin's look that does not stop matching
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -134,13 +137,16 @@ def _from_names(base: Product, publisher: str) -> Identity:
                     version_range=base.version_range)
 
 
-def _platform_distro(platform: Product | None) -> str:
+def _platform_distro(platform: Product | None, version: str = "") -> tuple[str, str]:
+    """The distro of a platform's packages, and a note when it is in doubt."""
     while platform is not None:
         cpe = parse_cpe(platform.cpe) if platform.cpe else None
+        if cpe and is_rhel_layered(cpe):
+            return rhel_major_of_layered(platform.cpe, platform.name or platform.product_name, version)
         if cpe:
-            return distro_from_cpe(cpe)
+            return distro_from_cpe(cpe), ""
         platform = platform.platform
-    return ""
+    return "", ""
 
 
 def identify(product: Product, publisher: str = "") -> Identity:
@@ -153,8 +159,9 @@ def identify(product: Product, publisher: str = "") -> Identity:
              or _from_names(base, publisher))
     if ident.ecosystem not in DISTRO_ECOSYSTEMS or ident.review:
         return ident
-    distro = _platform_distro(platform) or ident.distro
+    found, note = _platform_distro(platform, ident.version)
+    distro = found or ident.distro
     if platform is not None and not distro:
         return replace(ident, review=f"{ident.ecosystem} package on platform "
                                      f"{platform.name or platform.product_id!r} whose release is unknown")
-    return replace(ident, distro=distro)
+    return replace(ident, distro=distro, note=note)

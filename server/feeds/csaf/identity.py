@@ -85,6 +85,10 @@ def parse_cpe(value: str) -> Cpe | None:
 
 # Red Hat CPE products that are RHEL streams: main, EUS, AUS, TUS, E4S, ELS...
 _RHEL = re.compile(r"^(enterprise_linux|rhel_[a-z0-9_]+|enterprise_linux_[a-z0-9_]+)$")
+# Streams that keep fixing one minor release ("rhel_eus:9.2", "rhel_e4s:8.2").
+_RHEL_MINOR_STREAM = re.compile(r"^rhel_(eus|aus|tus|e4s)(_[a-z0-9_]+)?$")
+# Red Hat products that install on RHEL but are not RHEL (layered products).
+_RHEL_LAYERED = re.compile(r"^rhel_software_collections$")
 # (cpe vendor, cpe product) -> the prefix server.inventory.distro gives hosts (major only)
 _DISTROS = {
     ("rocky", "rocky"): "rocky",
@@ -108,9 +112,9 @@ def distro_from_cpe(cpe: Cpe) -> str:
     """The ``distro`` an operating-system platform CPE stands for, named as
     ``server.inventory.distro`` names hosts.
 
-    RHEL streams become ``rhel:<major>`` (AUS/EUS/TUS streams too: hosts only
-    report their major release, and a stream's fix is never above the main
-    line's). SLES and its modules become ``sles:15.4`` (service pack as minor),
+    RHEL streams become ``rhel:<major>``; the minor-release streams (EUS,
+    AUS, TUS, E4S: ``rhel_eus:9.2``) ``rhel:<major>.<minor>``, which hosts at
+    that minor have as their release. SLES and its modules become ``sles:15.4`` (service pack as minor),
     openSUSE Leap ``opensuse:15.5``, Ubuntu ``ubuntu:22.04``, other known
     distributions ``<name>:<major>``. Anything else keeps its CPE fields,
     ``vendor:product:version[:update]`` (``suse:packagehub:12``), so it only
@@ -119,8 +123,9 @@ def distro_from_cpe(cpe: Cpe) -> str:
     if not cpe.version:
         return ""
     major = cpe.version.split(".")[0]
-    if cpe.vendor == "redhat" and _RHEL.match(cpe.product):
-        return f"rhel:{major}"
+    if cpe.vendor == "redhat" and _RHEL.match(cpe.product) and not _RHEL_LAYERED.match(cpe.product):
+        minor = re.fullmatch(r"(\d+)\.(\d+)", cpe.version) if _RHEL_MINOR_STREAM.match(cpe.product) else None
+        return f"rhel:{minor[1]}.{int(minor[2])}" if minor else f"rhel:{major}"
     if cpe.vendor == "suse" and _SLES.match(cpe.product):
         pack = re.fullmatch(r"sp(\d+)", cpe.update.lower())
         return f"sles:{major}.{pack[1] if pack else 0}"
@@ -144,3 +149,36 @@ def distro_from_qualifier(purl: Purl) -> str:
     if match:
         return f"{match.group(1)}:{match.group(2)}"
     return f"{purl.namespace.lower()}:{raw}" if purl.namespace else raw
+
+
+# A layered product names the RHEL major it is built for in its CPE
+# ("cpe:/a:redhat:jboss_enterprise_application_platform:7.4::el8") and its
+# name ("... 7.4 for RHEL 8", "... on Red Hat Enterprise Linux 9").
+_CPE_EL = re.compile(r":el(\d+)(?=:|$)", re.IGNORECASE)
+_NAME_RHEL = re.compile(r"\b(?:RHEL|Red Hat Enterprise Linux)[\s-]*(\d+)\b", re.IGNORECASE)
+_RELEASE_EL = re.compile(r"[.+]el(\d+)")
+
+
+def is_rhel_layered(cpe: Cpe) -> bool:
+    """A Red Hat product that installs on RHEL without being a RHEL stream
+    (JBoss EAP, Satellite, OpenShift, Software Collections...)."""
+    return cpe.vendor == "redhat" and not distro_from_cpe(cpe).startswith("rhel:")
+
+
+def rhel_major_of_layered(cpe: str, name: str, version: str) -> tuple[str, str]:
+    """The distro (``rhel:8``) of a layered product's rpm package, and a note
+    when its CPE, its product name and its build's ``.elN`` tag disagree.
+
+    Each says the major where it can; they must agree. When they do not, the
+    build's tag wins (it is what installs), then the CPE. When none says,
+    the package concerns any RHEL release (``rhel``: Software Collections)."""
+    said = {"CPE": _CPE_EL.search(cpe), "product name": _NAME_RHEL.search(name),
+            "build tag": _RELEASE_EL.search(version)}
+    majors = {source: found.group(1) for source, found in said.items() if found}
+    if not majors:
+        return "rhel", ""
+    chosen = majors.get("build tag") or majors.get("CPE") or majors["product name"]
+    if len(set(majors.values())) == 1:
+        return f"rhel:{chosen}", ""
+    told = ", ".join(f"{source} says RHEL {major}" for source, major in majors.items())
+    return f"rhel:{chosen}", f"RHEL release of {name or cpe} is contradictory ({told}): matched as rhel:{chosen}"

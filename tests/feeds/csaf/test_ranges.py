@@ -83,7 +83,12 @@ def test_cpe_and_distro() -> None:
     ciq = parse_cpe("cpe:2.3:o:ciq:rocky_linux_from_ciq:8.3:*:*:*:*:*:*:*")
     assert ciq == Cpe("o", "ciq", "rocky_linux_from_ciq", "8.3")
     assert distro_from_cpe(Cpe("o", "redhat", "enterprise_linux", "9")) == "rhel:9"
-    assert distro_from_cpe(Cpe("a", "redhat", "rhel_aus", "8.2")) == "rhel:8"
+    # Minor-release streams keep their minor (hosts at 8.2 have release "rhel:8.2").
+    assert distro_from_cpe(Cpe("a", "redhat", "rhel_aus", "8.2")) == "rhel:8.2"
+    assert distro_from_cpe(parse_cpe("cpe:/a:redhat:rhel_eus:9.2::appstream")) == "rhel:9.2"  # type: ignore[arg-type]
+    assert distro_from_cpe(Cpe("a", "redhat", "rhel_e4s", "8.10")) == "rhel:8.10"
+    assert distro_from_cpe(Cpe("a", "redhat", "rhel_tus", "8.2")) == "rhel:8.2"
+    assert distro_from_cpe(Cpe("o", "redhat", "rhel_els", "7")) == "rhel:7"  # the whole major
     assert distro_from_cpe(Cpe("o", "suse", "sles", "15", "sp4")) == "sles:15.4"
     assert distro_from_cpe(Cpe("o", "suse", "sle-module-basesystem", "15", "sp5")) == "sles:15.5"
     assert distro_from_cpe(Cpe("o", "suse", "packagehub", "12")) == "suse:packagehub:12"
