@@ -95,6 +95,21 @@ def test_an_osquery_only_host_and_a_collector_host_read_the_same(
     assert collector.endswith("(osquery-tls)")
 
 
+def test_recorded_windows_rows_read_the_same_both_ways(
+        make_node, client, secret, db_url, shared_dir, osquery_standin) -> None:  # type: ignore[no-untyped-def]
+    """Recorded Windows rows (../shared/testdata/osquery/samples: an osquery
+    4.6 MSI programs row, hotfixes with their installed_on as osqueryi printed
+    them) beside the hand-written ones, duplicates included."""
+    rows = load_scenario("windows", samples_dir=shared_dir / "osquery" / "samples")
+    assert len(rows.tables["programs"]) > len(load_scenario("windows").tables["programs"])
+    report_through_collector(client, secret, osquery_standin(renamed(rows, "collector-host-uuid", "via-collector")))
+    report_through_osquery(make_node(renamed(rows, "osquery-host-uuid", "via-osquery")))
+    assert host_view(db_url, "via-osquery") == host_view(db_url, "via-collector")
+    software = {(r["name"], r["version"]) for r in cli_json(db_url, "software", "--host", "via-osquery")}
+    assert software == {(r["name"], r["version"]) for r in cli_json(db_url, "software", "--host", "via-collector")}
+    assert len(cli_json(db_url, "host", "via-osquery")["patches"]) > 3
+
+
 def test_no_report_until_every_query_of_the_platform_answered(make_node, sessions, db_url) -> None:  # type: ignore[no-untyped-def]
     node = make_node("windows")
     node.enroll()
