@@ -26,11 +26,11 @@ from server.errors import NotFound
 Row = dict[str, Any]
 
 
-def open_at(as_of: dt.datetime):  # type: ignore[no-untyped-def]
-    """Findings that were open at ``as_of``."""
+def open_at(as_of: dt.datetime, finding: Any = Finding):  # type: ignore[no-untyped-def]
+    """Findings (or an alias of them) that were open at ``as_of``."""
     return and_(
-        Finding.first_detected <= as_of,
-        or_(Finding.resolved_at.is_(None), Finding.resolved_at > as_of),
+        finding.first_detected <= as_of,
+        or_(finding.resolved_at.is_(None), finding.resolved_at > as_of),
     )
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from server.cli.context import Context, handle_errors, pass_context
-from server.reports import formats, period as periods
-from server.reports.build import build
+from server.db.engine import make_reader, make_sessionmaker
+from server.reports import formats, period as periods, weeks
+from server.reports.build import TREND_WEEKS, build
 from server.reports.i18n import phrase
 
 
@@ -46,6 +47,9 @@ def report_weekly(ctx: Context, iso_week: str | None, week_ending: dt.datetime |
         period = periods.ending(week_ending.date())
     else:
         period = periods.last_complete(dt.datetime.now(dt.timezone.utc).date())
+    # Ended weeks are counted once and kept: later reports read their figures.
+    weeks.keep_ended(make_reader(ctx.engine), make_sessionmaker(ctx.engine), weeks.needed(period, TREND_WEEKS),
+                     dt.datetime.now(dt.timezone.utc))
     with ctx.reading() as session:
         data = build(session, period, list(unit_names), stale_days, with_gaps=fmt in formats.WITH_GAPS)
     body = formats.render(data, fmt, lang)

@@ -467,6 +467,9 @@ class Finding(Base):
     __table_args__ = (
         Index("ix_findings_host_id_resolved_at", "host_id", "resolved_at"),
         Index("ix_findings_advisory_pk", "advisory_pk"),
+        Index("ix_findings_first_detected", "first_detected"),
+        Index("ix_findings_resolved_at", "resolved_at"),
+        Index("ix_findings_host_id_advisory_pk", "host_id", "advisory_pk"),
         # At most one open finding per (host, affected item, software).
         Index(
             "uq_findings_open",

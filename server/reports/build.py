@@ -1,82 +1,93 @@
 """Compute the weekly meeting report (``server.reports.model``) once; the
-formats only render it."""
+formats only render it. Per-host figures come from ``server.reports.weeks``
+(kept for ended weeks); only the lists that name single pairs (new,
+resolved, what to install, the CSV's gap list) read findings themselves."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.botnet.match import listed_hosts
 from server.db.models import HostAddress, Warning
-from server.reports import eol, gapfacts, period as periods, scope as scopes
-from server.reports.gapfacts import AdvisoryFact, Pair
+from server.reports import eol, gapfacts, period as periods, scope as scopes, weeks
+from server.reports.gapfacts import AdvisoryFact
 from server.reports.model import (ActionRow, ChangeRow, EolRow, GapRow, Period, SilentRow, Summary, TrendPoint,
                                   UnitRow, WarningSection, WarningUnitRow, WeeklyReport)
 from server.reports.scope import Scope
+from server.reports.weeks import HostWeek
 
 TREND_WEEKS = 12
 DUE_SOON = dt.timedelta(days=7)
 RECENT_WARNINGS = dt.timedelta(days=90)  # shown even when nothing is affected
 SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-Pairs = dict[tuple[int, int], Pair]
+Figures = dict[int, HostWeek]
 
 
 def build(session: Session, period: Period, unit_names: list[str], stale_days: int = 7,
-          now: dt.datetime | None = None, max_actions: int = 100, with_gaps: bool = False) -> WeeklyReport:
+          now: dt.datetime | None = None, max_actions: int = 100, with_gaps: bool = False,
+          max_changes: int = 500) -> WeeklyReport:
     """The report for ``period`` over ``unit_names`` (each with its subtree;
     none: all units). ``with_gaps`` adds every open host–advisory pair (the
-    CSV export); ``max_actions`` bounds the "hosts needing action" list."""
+    CSV export); ``max_actions`` bounds the "hosts needing action" list and
+    ``max_changes`` each of the new and resolved lists (their totals are
+    always given)."""
     now = now or dt.datetime.now(dt.timezone.utc)
     scope = scopes.load_scope(session, unit_names, period)
     reporting = scopes.reporting(session, scope, period)
-    pairs = gapfacts.open_pairs(session, scope, unit_names, period.end)
     before = periods.previous(period)
-    pairs_before = gapfacts.open_pairs(session, scope, unit_names, before.end)
-    facts = gapfacts.advisories(session, {a for _, a in pairs} | {a for _, a in pairs_before})
+    week = _scoped(weeks.figures(session, period), scope)
+    week_before = _scoped(weeks.figures(session, before), scope)
     listed = listed_hosts(session, scope.unit_ids if unit_names else None, period.end) & set(scope.hosts)
+    opened = gapfacts.opened_between(session, scope, unit_names, period.start, period.end)
+    closed = gapfacts.closed_between(session, scope, unit_names, period.start, period.end)
+    facts = gapfacts.advisories(session, {w.worst_advisory_pk for w in week.values() if w.worst_advisory_pk}
+                                | {a for _, a in opened} | {a for _, a in closed})
+    new, resolved = _changes(scope, opened, facts), _changes(scope, closed, facts)
     return WeeklyReport(
         period=period, units=list(unit_names), generated_at=now, stale_days=stale_days,
-        summary=_summary(session, scope, unit_names, period, reporting, pairs, facts, before, pairs_before, listed),
+        summary=_summary(session, scope, period, reporting, week, before, week_before, listed),
         warnings=_warnings(session, scope, period, reporting),
-        per_unit=_per_unit(scope, period, reporting, pairs, facts, listed),
-        actions=_actions(session, scope, period, pairs, facts, max_actions, listed),
-        new=_changes(scope, pairs, pairs_before, facts, lambda p: p.first_detected),
-        resolved=_resolved(session, scope, unit_names, period, pairs_before, pairs, facts),
+        per_unit=_per_unit(scope, period, reporting, week, listed),
+        actions=_actions(session, scope, period, week, facts, max_actions, listed),
+        new=new[:max_changes], resolved=resolved[:max_changes],
         silent=_silent(session, scope, period, stale_days),
         end_of_life=_end_of_life(scope, period),
-        trend=_trend(session, scope, unit_names, period),
-        gaps=_gap_rows(session, scope, unit_names, period, pairs, facts) if with_gaps else [],
+        trend=_trend(session, scope, period, week),
+        gaps=_gap_rows(session, scope, unit_names, period) if with_gaps else [],
+        new_total=len(new), resolved_total=len(resolved),
     )
 
 
-def _counts(scope: Scope, hosts: set[int], reporting: set[int], pairs: Pairs, facts: dict[int, AdvisoryFact],
-            at: dt.datetime) -> dict[str, float]:
-    with_gaps = {h for h, _ in pairs if h in hosts}
-    open_gaps = sum(p.findings for (h, _), p in pairs.items() if h in hosts)
-    overdue = [(h, p.findings) for (h, a), p in pairs.items() if h in hosts and facts[a].overdue(at)]
-    return {"hosts": len(hosts), "reporting": len(hosts & reporting), "with_gaps": len(with_gaps),
-            "compliant_percent": _percent(len(hosts) - len(with_gaps), len(hosts)), "open_gaps": open_gaps,
-            "overdue_gaps": sum(n for _, n in overdue), "overdue_hosts": len({h for h, _ in overdue})}
+def _scoped(figures: Figures, scope: Scope) -> Figures:
+    return {h: w for h, w in figures.items() if h in scope.hosts}
+
+
+def _counts(hosts: set[int], reporting: set[int], week: Figures) -> dict[str, float]:
+    mine = [w for h, w in week.items() if h in hosts]
+    return {"hosts": len(hosts), "reporting": len(hosts & reporting), "with_gaps": len(mine),
+            "compliant_percent": _percent(len(hosts) - len(mine), len(hosts)),
+            "open_gaps": sum(w.open_gaps for w in mine), "overdue_gaps": sum(w.overdue_gaps for w in mine),
+            "overdue_hosts": sum(1 for w in mine if w.overdue_gaps)}
 
 
 def _percent(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 100.0
 
 
-def _summary(session: Session, scope: Scope, unit_names: list[str], period: Period, reporting: set[int],
-             pairs: Pairs, facts: dict[int, AdvisoryFact], before: Period, pairs_before: Pairs,
-             listed: set[int]) -> Summary:
-    now = _counts(scope, set(scope.hosts), reporting, pairs, facts, period.end)
+def _summary(session: Session, scope: Scope, period: Period, reporting: set[int], week: Figures,
+             before: Period, week_before: Figures, listed: set[int]) -> Summary:
+    now = _counts(set(scope.hosts), reporting, week)
     earlier_hosts = {h.id for h in scope.hosts.values() if h.enrolled_at < before.end}
-    then = _counts(scope, earlier_hosts, scopes.reporting(session, scope, before), pairs_before, facts, before.end)
+    then = _counts(earlier_hosts, scopes.reporting(session, scope, before), week_before)
+    by_severity = [sum(column) for column in zip(*(w.by_severity for w in week.values()))] or [0] * 5
     return Summary(hosts=int(now["hosts"]), reporting=int(now["reporting"]), with_gaps=int(now["with_gaps"]),
                    compliant_percent=now["compliant_percent"],
-                   open_by_severity=gapfacts.severity_counts(session, scope, unit_names, period.end),
+                   open_by_severity=dict(zip(weeks.SEVERITIES, by_severity)),
                    open_gaps=int(now["open_gaps"]), overdue_gaps=int(now["overdue_gaps"]),
                    overdue_hosts=int(now["overdue_hosts"]), previous=then, botnet_listed=len(listed),
-                   botnet_handled=len(listed - {h for h, _ in pairs}))
+                   botnet_handled=len(listed - set(week)))
 
 
 def _tree_rows(scope: Scope):  # type: ignore[no-untyped-def]
@@ -117,57 +128,42 @@ def _warnings(session: Session, scope: Scope, period: Period, reporting: set[int
     return sections
 
 
-def _per_unit(scope: Scope, period: Period, reporting: set[int], pairs: Pairs,
-              facts: dict[int, AdvisoryFact], listed: set[int]) -> list[UnitRow]:
-    per_host: dict[int, list[tuple[Pair, bool]]] = defaultdict(list)
-    for (h, a), p in pairs.items():
-        per_host[h].append((p, facts[a].overdue(period.end)))
+def _per_unit(scope: Scope, period: Period, reporting: set[int], week: Figures, listed: set[int]) -> list[UnitRow]:
     rows = []
     for unit_id, depth, subtotal, hosts in _tree_rows(scope):
-        mine = [item for h in hosts for item in per_host.get(h, [])]
-        oldest = min((p.first_detected for p, _ in mine), default=None)
+        mine = [week[h] for h in hosts if h in week]
+        oldest = min((w.oldest_open for w in mine), default=None)
         rows.append(UnitRow(
             unit=scope.unit_name(unit_id), code=scope.tree.nodes[unit_id].code, depth=depth, subtotal=subtotal,
             hosts=len(hosts), reporting=len(hosts & reporting),
-            compliant_percent=_percent(sum(1 for h in hosts if h not in per_host), len(hosts)),
-            open_gaps=sum(p.findings for p, _ in mine), overdue_gaps=sum(p.findings for p, late in mine if late),
+            compliant_percent=_percent(len(hosts) - len(mine), len(hosts)),
+            open_gaps=sum(w.open_gaps for w in mine), overdue_gaps=sum(w.overdue_gaps for w in mine),
             oldest_gap_days=(period.end - oldest).days if oldest else None,
-            botnet_listed=len(hosts & listed), botnet_handled=len({h for h in hosts & listed if h not in per_host})))
+            botnet_listed=len(hosts & listed), botnet_handled=len({h for h in hosts & listed if h not in week})))
     return rows
 
 
-def _priority(fact: AdvisoryFact, pair: Pair, at: dt.datetime) -> tuple[int, int, int, int, float]:
-    """Sort key: known-exploited and overdue first, then exploited, overdue,
-    severity, age (oldest first)."""
-    late = fact.overdue(at)
-    return (0 if fact.exploited and late else 1, 0 if fact.exploited else 1, 0 if late else 1,
-            SEVERITY_RANK.get(fact.severity, 4), pair.first_detected.timestamp())
-
-
-def _actions(session: Session, scope: Scope, period: Period, pairs: Pairs, facts: dict[int, AdvisoryFact],
+def _actions(session: Session, scope: Scope, period: Period, week: Figures, facts: dict[int, AdvisoryFact],
              limit: int, listed: set[int]) -> list[ActionRow]:
-    worst: dict[int, tuple[tuple[int, int, int, int, float], int, Pair]] = {}
-    gaps: dict[int, int] = defaultdict(int)
-    for (h, a), p in pairs.items():
-        gaps[h] += p.findings
-        key = _priority(facts[a], p, period.end)
-        if h not in worst or key < worst[h][0]:
-            worst[h] = (key, a, p)
-    # Botnet-listed hosts first (the directive: fix those machines first), then by their worst gap.
-    ranked = sorted(worst.items(), key=lambda item: (item[0] not in listed, item[1][0], -gaps[item[0]],
-                                                     scope.hosts[item[0]].hostname))
-    addresses = _last_addresses(session, [h for h, _ in ranked[:limit]])
-    builds = gapfacts.os_builds(session, [h for h, _ in ranked[:limit]], period.end)
+    """Hosts with open gaps by their worst pair (``weeks.rank``: known
+    exploited and overdue first, then exploited, overdue, severity; then the
+    oldest, then the most gaps), botnet-listed hosts first (the directive:
+    fix those machines first)."""
+    ranked = sorted(week.items(), key=lambda item: (item[0] not in listed, item[1].worst_rank,
+                                                    item[1].worst_first_detected, -item[1].open_gaps,
+                                                    scope.hosts[item[0]].hostname))[:limit]
+    addresses = _last_addresses(session, [h for h, _ in ranked])
+    builds = gapfacts.os_builds(session, [h for h, _ in ranked], period.end)
     rows = []
-    for rank, (h, (_, a, p)) in enumerate(ranked[:limit], start=1):
-        host, fact = scope.hosts[h], facts[a]
-        items, _installed, install = gapfacts.fixes(session, h, a, period.end)
-        oldest = min(q.first_detected for (hh, _), q in pairs.items() if hh == h)
+    for position, (h, w) in enumerate(ranked, start=1):
+        host, fact = scope.hosts[h], facts.get(w.worst_advisory_pk or 0)
+        items, _installed, install = gapfacts.fixes(session, h, fact.id, period.end) if fact else ("", "", "")
         rows.append(ActionRow(
-            priority=rank, host=host.hostname, unit=scope.unit_name(host.unit_id), address=addresses.get(h, ""),
-            os=host.os, build=builds.get(h, host.build), gaps=gaps[h], exploited=fact.exploited, overdue=fact.overdue(period.end),
-            worst_advisory=fact.name, worst_severity=fact.severity, worst_item=items, install=install,
-            oldest_days=(period.end - oldest).days, botnet_listed=h in listed))
+            priority=position, host=host.hostname, unit=scope.unit_name(host.unit_id), address=addresses.get(h, ""),
+            os=host.os, build=builds.get(h, host.build), gaps=w.open_gaps, exploited=weeks.exploited(w.worst_rank),
+            overdue=weeks.late(w.worst_rank), worst_advisory=fact.name if fact else "",
+            worst_severity=fact.severity if fact else weeks.severity(w.worst_rank), worst_item=items, install=install,
+            oldest_days=(period.end - w.oldest_open).days, botnet_listed=h in listed))
     return rows
 
 
@@ -183,21 +179,13 @@ def _last_addresses(session: Session, host_ids: list[int]) -> dict[int, str]:
     return {h: address for h, (_, address) in found.items()}
 
 
-def _changes(scope: Scope, now: Pairs, then: Pairs, facts: dict[int, AdvisoryFact], when,  # type: ignore[no-untyped-def]
-             at: dict[tuple[int, int], dt.datetime] | None = None) -> list[ChangeRow]:
-    """Pairs in ``now`` that are not in ``then``, dated by ``at`` or ``when``."""
+def _changes(scope: Scope, pairs: dict[tuple[int, int], dt.datetime], facts: dict[int, AdvisoryFact]
+             ) -> list[ChangeRow]:
+    """Host–advisory pairs that opened or closed within the week, with when."""
     rows = [ChangeRow(scope.hosts[h].hostname, scope.unit_name(scope.hosts[h].unit_id), facts[a].name,
-                      facts[a].severity, ", ".join(facts[a].cves[:3]), (at or {}).get((h, a)) or when(p))
-            for (h, a), p in now.items() if (h, a) not in then]
+                      facts[a].severity, ", ".join(facts[a].cves[:3]), at)
+            for (h, a), at in pairs.items() if h in scope.hosts]
     return sorted(rows, key=lambda r: (SEVERITY_RANK.get(r.severity, 4), r.unit, r.host, r.advisory))
-
-
-def _resolved(session: Session, scope: Scope, unit_names: list[str], period: Period, before: Pairs, now: Pairs,
-              facts: dict[int, AdvisoryFact]) -> list[ChangeRow]:
-    """Pairs open when the week began and closed when it ended, with the time
-    their last finding resolved."""
-    when = gapfacts.resolved_between(session, scope, unit_names, period.start, period.end)
-    return _changes(scope, before, now, facts, lambda _p: period.end, when)
 
 
 def _silent(session: Session, scope: Scope, period: Period, stale_days: int) -> list[SilentRow]:
@@ -222,17 +210,22 @@ def _end_of_life(scope: Scope, period: Period) -> list[EolRow]:
     return sorted(rows, key=lambda r: (r.end_of_support, r.unit, r.host))
 
 
-def _trend(session: Session, scope: Scope, unit_names: list[str], period: Period) -> list[TrendPoint]:
-    weeks = [periods.previous(period, n) for n in range(TREND_WEEKS - 1, -1, -1)]
-    counts = gapfacts.trend(session, scope, unit_names, [w.end for w in weeks])
-    return [TrendPoint(w.iso_week, w.last_day, opened, late, len(scopes.reporting(session, scope, w)))
-            for w, (opened, late) in zip(weeks, counts)]
+def _trend(session: Session, scope: Scope, period: Period, week: Figures) -> list[TrendPoint]:
+    points = []
+    for n in range(TREND_WEEKS - 1, -1, -1):
+        then = periods.previous(period, n)
+        figures = week if n == 0 else _scoped(weeks.figures(session, then), scope)
+        points.append(TrendPoint(then.iso_week, then.last_day, sum(w.open_gaps for w in figures.values()),
+                                 sum(w.overdue_gaps for w in figures.values()),
+                                 len(scopes.reporting(session, scope, then))))
+    return points
 
 
-def _gap_rows(session: Session, scope: Scope, unit_names: list[str], period: Period, pairs: Pairs,
-              facts: dict[int, AdvisoryFact]) -> list[GapRow]:
+def _gap_rows(session: Session, scope: Scope, unit_names: list[str], period: Period) -> list[GapRow]:
     """One row per open host–advisory pair at the end of the week."""
     at = period.end
+    pairs = gapfacts.open_pairs(session, scope, unit_names, at)
+    facts = gapfacts.advisories(session, {a for _, a in pairs})
     detail = gapfacts.all_fixes(session, scope, unit_names, at)
     rows = []
     for (h, a), p in pairs.items():

@@ -1,5 +1,5 @@
 """Findings as a report needs them, at any moment: open host–advisory pairs,
-per-host counts, severity counts, and the trend in one scan. "Open at t" is
+the pairs that opened or closed within a week, what fixes a pair. "Open at t" is
 the findings history (first detected <= t < resolved), so a past week reads
 as it stood whatever arrived since."""
 from __future__ import annotations
@@ -7,22 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from server.db.models import Advisory, Affected, Finding, Host, Software, Warning
 from server.queries import open_at
 from server.reports.scope import Scope
-
-SEVERITIES = ("critical", "high", "medium", "low")
-
-
-def overdue_at(at: dt.datetime):  # type: ignore[no-untyped-def]
-    """Advisories past their deadline or KEV due date at ``at``."""
-    day = at.date()
-    return or_(and_(Advisory.deadline.is_not(None), Advisory.deadline < day),
-               and_(Advisory.kev_due_date.is_not(None), Advisory.kev_due_date < day))
-
 
 def _in_scope(query, scope: Scope, unit_names: list[str]):  # type: ignore[no-untyped-def]
     if unit_names:
@@ -71,39 +61,35 @@ def open_pairs(session: Session, scope: Scope, unit_names: list[str], at: dt.dat
     return {(h, a): Pair(n, first) for h, a, n, first in session.execute(query) if h in scope.hosts}
 
 
-def resolved_between(session: Session, scope: Scope, unit_names: list[str], start: dt.datetime,
-                     end: dt.datetime) -> dict[tuple[int, int], dt.datetime]:
-    """(host, advisory) -> when its last finding resolved within [start, end)."""
+def opened_between(session: Session, scope: Scope, unit_names: list[str], start: dt.datetime,
+                   end: dt.datetime) -> dict[tuple[int, int], dt.datetime]:
+    """(host, advisory) -> when it opened, of the pairs open at ``end`` that
+    were not open at ``start`` (every finding of theirs open at ``end`` was
+    first detected after ``start``)."""
+    earlier = aliased(Finding)
+    was_open = exists().where(earlier.host_id == Finding.host_id, earlier.advisory_pk == Finding.advisory_pk,
+                              earlier.first_detected <= start,
+                              or_(earlier.resolved_at.is_(None), earlier.resolved_at > start))
     query = _in_scope(
-        select(Finding.host_id, Finding.advisory_pk, func.max(Finding.resolved_at))
-        .where(Finding.resolved_at >= start, Finding.resolved_at < end)
+        select(Finding.host_id, Finding.advisory_pk, func.min(Finding.first_detected))
+        .where(Finding.first_detected > start, open_at(end), ~was_open)
         .group_by(Finding.host_id, Finding.advisory_pk), scope, unit_names)
     return {(h, a): at for h, a, at in session.execute(query) if h in scope.hosts}
 
 
-def severity_counts(session: Session, scope: Scope, unit_names: list[str], at: dt.datetime) -> dict[str, int]:
+def closed_between(session: Session, scope: Scope, unit_names: list[str], start: dt.datetime,
+                   end: dt.datetime) -> dict[tuple[int, int], dt.datetime]:
+    """(host, advisory) -> when its last finding closed, of the pairs open at
+    ``start`` and no longer open at ``end``."""
+    later = aliased(Finding)
+    still_open = exists().where(later.host_id == Finding.host_id, later.advisory_pk == Finding.advisory_pk,
+                                open_at(end, later))
     query = _in_scope(
-        select(Advisory.severity, func.count())
-        .select_from(Finding).join(Advisory, Advisory.id == Finding.advisory_pk)
-        .where(open_at(at)).group_by(Advisory.severity), scope, unit_names)
-    counts = dict.fromkeys((*SEVERITIES, "unknown"), 0)
-    for severity, n in session.execute(query):
-        severity = (severity or "").lower()
-        counts[severity if severity in SEVERITIES else "unknown"] += n
-    return counts
-
-
-def trend(session: Session, scope: Scope, unit_names: list[str], ends: list[dt.datetime]) -> list[tuple[int, int]]:
-    """(open, overdue) findings at each of ``ends``, in one scan of the findings."""
-    columns = []
-    for end in ends:
-        is_open = and_(Finding.first_detected <= end, or_(Finding.resolved_at.is_(None), Finding.resolved_at > end))
-        columns.append(func.sum(case((is_open, 1), else_=0)))
-        columns.append(func.sum(case((and_(is_open, overdue_at(end)), 1), else_=0)))
-    query = _in_scope(select(*columns).select_from(Finding).join(Advisory, Advisory.id == Finding.advisory_pk),
-                      scope, unit_names)
-    row = session.execute(query).one()
-    return [(int(row[2 * i] or 0), int(row[2 * i + 1] or 0)) for i in range(len(ends))]
+        select(Finding.host_id, Finding.advisory_pk, func.max(Finding.resolved_at))
+        .where(Finding.resolved_at > start, Finding.resolved_at <= end, Finding.first_detected <= start,
+               ~still_open)
+        .group_by(Finding.host_id, Finding.advisory_pk), scope, unit_names)
+    return {(h, a): at for h, a, at in session.execute(query) if h in scope.hosts}
 
 
 Fix = tuple[str, str, str]  # (items, installed versions, what to install)

@@ -147,12 +147,15 @@ def _actions(report: WeeklyReport, lang: str) -> Section:
 def _changes(report: WeeklyReport, lang: str) -> Section:
     headers = [label(k, lang) for k in ("host", "unit", "advisory", "severity", "cves", "at")]
 
-    def table(key: str, rows) -> Table:  # type: ignore[no-untyped-def]
+    def table(key: str, rows, total: int) -> Table:  # type: ignore[no-untyped-def]
+        more = total - len(rows)
         return Table(key, phrase(f"section_{key}", lang), headers,
-                     [[r.host, r.unit, r.advisory, severity(r.severity, lang), r.items, r.at] for r in rows])
+                     [[r.host, r.unit, r.advisory, severity(r.severity, lang), r.items, r.at] for r in rows],
+                     notes=[phrase("more_changes", lang, count=more)] if more > 0 else [])
 
-    return Section("changes", phrase("section_changes", lang), [table("new", report.new),
-                                                                 table("resolved", report.resolved)])
+    return Section("changes", phrase("section_changes", lang), [table("new", report.new, report.new_total),
+                                                                 table("resolved", report.resolved,
+                                                                       report.resolved_total)])
 
 
 def _silent(report: WeeklyReport, lang: str) -> Section:

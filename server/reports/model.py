@@ -179,3 +179,6 @@ class WeeklyReport:
     end_of_life: list[EolRow]
     trend: list[TrendPoint]
     gaps: list[GapRow]
+    # How many pairs opened and closed in all; the lists above may hold fewer.
+    new_total: int = 0
+    resolved_total: int = 0

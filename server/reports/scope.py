@@ -4,7 +4,7 @@ section reads these facts; none re-derives them."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -37,10 +37,26 @@ class Scope:
     def unit_name(self, unit_id: int) -> str:
         return self.tree.nodes[unit_id].name
 
-    def host_units(self, unit_id: int) -> set[int]:
-        """Hosts of ``unit_id`` and every unit under it."""
-        units = self.tree.subtree(unit_id)
-        return {h.id for h in self.hosts.values() if h.unit_id in units}
+    _subtrees: dict[int, frozenset[int]] = field(default_factory=dict)
+
+    def host_units(self, unit_id: int) -> frozenset[int]:
+        """Hosts of ``unit_id`` and every unit under it (worked out once for
+        the whole tree: every section asks for every unit)."""
+        if not self._subtrees:
+            own: dict[int, set[int]] = {}
+            for host in self.hosts.values():
+                own.setdefault(host.unit_id, set()).add(host.id)
+
+            def gather(unit: int) -> frozenset[int]:
+                found = set(own.get(unit, ()))
+                for child in self.tree.children.get(unit, ()):
+                    found |= gather(child)
+                self._subtrees[unit] = frozenset(found)
+                return self._subtrees[unit]
+
+            for root in self.tree.children.get(None, ()):
+                gather(root)
+        return self._subtrees.get(unit_id, frozenset())
 
 
 def load_scope(session: Session, unit_names: list[str], period: Period) -> Scope:

@@ -45,9 +45,19 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('week_host_gaps', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_week_host_gaps_host_id'), ['host_id'], unique=False)
+    # What opened and what closed within a week, and whether a pair was
+    # open at a moment: range and pair look-ups instead of scans.
+    with op.batch_alter_table('findings', schema=None) as batch_op:
+        batch_op.create_index('ix_findings_first_detected', ['first_detected'], unique=False)
+        batch_op.create_index('ix_findings_resolved_at', ['resolved_at'], unique=False)
+        batch_op.create_index('ix_findings_host_id_advisory_pk', ['host_id', 'advisory_pk'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('findings', schema=None) as batch_op:
+        batch_op.drop_index('ix_findings_host_id_advisory_pk')
+        batch_op.drop_index('ix_findings_resolved_at')
+        batch_op.drop_index('ix_findings_first_detected')
     with op.batch_alter_table('week_host_gaps', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_week_host_gaps_host_id'))
     op.drop_table('week_host_gaps')
