@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from collector import wire
 from server.advisories.importer import import_documents
@@ -38,6 +39,7 @@ from server.db import migrate
 from server.db.engine import make_engine, make_sessionmaker
 from server.db.models import Advisory, Finding, Host
 from server.feeds.csaf import CsafFeed
+from server.feeds.interface import Parsed
 from server.matching.versions import compare
 from tests.reports import store_report
 
@@ -126,7 +128,6 @@ def packages(document: dict) -> list[Package]:  # type: ignore[type-arg]
         evr = (f"{epoch}:{version}" if epoch not in ("", "0") else version) if version else ""
         out.append(Package(name, evr, "", int((stream or mainline).group(1)),  # type: ignore[union-attr]
                            int(stream.group(2)) if stream else None, status_of[pid]))
-    sources = {(p.major, p.minor, p.version): p.name for p in out if p.name.split("-")[0] == p.name}
     return [Package(p.name, p.version, _source(p, out), p.major, p.minor, p.status) for p in out]
 
 
@@ -210,42 +211,56 @@ def cases(document: dict, advisory: str) -> list[Case]:  # type: ignore[type-arg
     return out
 
 
-def run(shared: Path) -> dict[str, int]:
+def load(shared: Path) -> tuple[list[Parsed], list[Case]]:
+    """The documents parsed by the CSAF feed, and the cases read from them here."""
     every: list[Case] = []
     parsed = []
     for name in DOCUMENTS:
         path = shared / name
-        document = json.loads(path.read_text())
         (one,) = CsafFeed().parse(path)
         parsed.append(one)
         (advisory,) = one.advisories
-        every.extend(cases(document, advisory.advisory_id))
+        every.extend(cases(json.loads(path.read_text()), advisory.advisory_id))
+    return parsed, every
+
+
+def host_of(index: int) -> str:
+    return f"host-{index:05d}"
+
+
+def flagged(sessions: sessionmaker[Session], parsed: list[Parsed], every: list[Case]) -> set[tuple[str, str]]:
+    """(host, advisory) pairs with an open finding after importing the
+    documents and reporting one host per case."""
+    with sessions.begin() as session:
+        import_documents(session, parsed, NOW)
+    for index, case in enumerate(every):
+        report = wire.Report(
+            host=wire.HostInfo(uuid=host_of(index), hostname=f"rhel-{index}"),
+            os=wire.OsInfo(name="Red Hat Enterprise Linux", version=f"{case.major}.{case.minor}",
+                           platform="rhel", major=case.major, minor=case.minor),
+            collector=wire.CollectorInfo(version="0.1.0", source="osquery"),
+            collected_at=NOW.isoformat(),
+            software=[wire.Software(name=case.package, version=case.version, ecosystem="rpm",
+                                    source_package=case.source, arch="x86_64")])
+        with sessions.begin() as session:
+            store_report(session, report, "RHEL", NOW)
+    with sessions() as session:
+        return set(session.execute(  # type: ignore[arg-type]
+            select(Host.uuid, Advisory.advisory_id).join(Finding, Finding.host_id == Host.id)
+            .join(Advisory, Advisory.id == Finding.advisory_pk).where(Finding.resolved_at.is_(None))))
+
+
+def run(shared: Path) -> dict[str, int]:
+    parsed, every = load(shared)
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite:///{folder}/accuracy.sqlite3")
         migrate.upgrade(engine)
-        sessions = make_sessionmaker(engine)
-        with sessions.begin() as session:
-            import_documents(session, parsed, NOW)
-        for index, case in enumerate(every):
-            report = wire.Report(
-                host=wire.HostInfo(uuid=f"host-{index:05d}", hostname=f"rhel-{index}"),
-                os=wire.OsInfo(name="Red Hat Enterprise Linux", version=f"{case.major}.{case.minor}",
-                               platform="rhel", major=case.major, minor=case.minor),
-                collector=wire.CollectorInfo(version="0.1.0", source="osquery"),
-                collected_at=NOW.isoformat(),
-                software=[wire.Software(name=case.package, version=case.version, ecosystem="rpm",
-                                        source_package=case.source, arch="x86_64")])
-            with sessions.begin() as session:
-                store_report(session, report, "RHEL", NOW)
-        with sessions() as session:
-            flagged = set(session.execute(
-                select(Host.uuid, Advisory.advisory_id).join(Finding, Finding.host_id == Host.id)
-                .join(Advisory, Advisory.id == Finding.advisory_pk).where(Finding.resolved_at.is_(None))))
+        found_pairs = flagged(make_sessionmaker(engine), parsed, every)
         engine.dispose()
     counts = {"found": 0, "missed": 0, "false alarms": 0, "clean": 0}
     wrong: list[str] = []
     for index, case in enumerate(every):
-        hit = (f"host-{index:05d}", case.advisory) in flagged
+        hit = (host_of(index), case.advisory) in found_pairs
         word = {(True, True): "found", (True, False): "missed", (False, True): "false alarms",
                 (False, False): "clean"}[(case.affected, hit)]
         counts[word] += 1

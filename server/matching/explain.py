@@ -104,6 +104,8 @@ def _explain_item(session: Session, host: Host, advisory: Advisory, row: Affecte
             continue
         verdict = decided
         reason = verdict.reason if binary != row.match_name else f"binary package {name}: {verdict.reason}"
+        if row.needs_review and row.vers_range:
+            reason = f"{reason} (note: {row.needs_review})"  # e.g. a layered product's contradictory release
         out.append(Explanation(advisory.advisory_id, f"{label}: {name}", version, fixed, _word(verdict), reason))
     return out
 

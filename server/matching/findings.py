@@ -60,9 +60,12 @@ def stream_applies(software_id):  # type: ignore[no-untyped-def]
     sibling, match = aliased(Affected), aliased(SoftwareMatch)
     same = and_(sibling.advisory_pk == Affected.advisory_pk, sibling.ecosystem == Affected.ecosystem,
                 sibling.match_name == Affected.match_name, sibling.id != Affected.id)
-    stream_sibling = exists().where(same, sibling.distro == Host.release)
+    # NOTE: correlated explicitly: auto-correlation reaches only the
+    # enclosing SELECT, and the software id is two levels up.
+    stream_sibling = exists().where(same, sibling.distro == Host.release).correlate_except(sibling)
     fixed_by_mainline = exists().where(same, sibling.distro == Host.distro, ~exists().where(
-        match.software_id == software_id, match.affected_id == sibling.id))
+        match.software_id == software_id, match.affected_id == sibling.id).correlate_except(match)
+    ).correlate_except(sibling)
     return or_(Host.release == "",
                and_(Affected.distro == Host.release, ~fixed_by_mainline),
                and_(Affected.distro != Host.release, ~stream_sibling))

@@ -1,0 +1,180 @@
+"""Red Hat minor-release streams (EUS, AUS, TUS, E4S) and layered products
+on RHEL, end to end (CSAF document -> import -> report -> findings, explain)
+on SQLite and PostgreSQL.
+
+A minor-release stream's item applies to hosts at exactly that minor, where
+it decides instead of the mainline item of the same package and a host is
+fixed by either fix. A layered product's package is tied to the RHEL major
+its CPE, name and build agree on, and a build of one stream (``.el8eap``,
+``.rhaos4.14``) is decided only by that stream's fix. Hand-written documents
+of the published shape are in ``tests/fixtures/csaf``; the real ones in
+``../shared/testdata`` are checked host by host against what
+``bench.redhat_accuracy`` reads from them apart from the matcher.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.naive import engine_findings, naive_host
+from bench.redhat_accuracy import flagged, host_of, load
+from collector import wire
+from server.db.models import Host
+from server.feeds.csaf import CsafFeed
+from server.inventory.distro import release_of
+from server.matching.explain import explain
+from tests.matching.helpers import findings, linux, pkg, publish, report
+
+
+def _csaf(path: Path):  # type: ignore[no-untyped-def]
+    (parsed,) = CsafFeed().parse(path)
+    assert parsed.ok, parsed.problems
+    return parsed.advisories
+
+
+@pytest.mark.parametrize(("platform", "major", "minor", "release"), [
+    ("rhel", 9, 2, "rhel:9.2"), ("rhel", 8, 10, "rhel:8.10"), ("rocky", 9, 4, "rocky:9.4"),
+    ("ol", 8, 6, "oracle:8.6"), ("debian", 12, 5, ""), ("ubuntu", 22, 4, ""), ("windows", 10, 0, "")])
+def test_hosts_have_a_minor_release(platform: str, major: int, minor: int, release: str) -> None:
+    os = wire.OsInfo(name=platform, version=f"{major}.{minor}", platform=platform, major=major, minor=minor)
+    assert release_of(os) == release
+
+
+def _widgetd(uuid: str, minor: int, version: str, major: int = 9) -> wire.Report:
+    return linux(uuid, "rhel", major, [pkg("widgetd", version, "rpm")], minor)
+
+
+STREAM_HOSTS = [
+    _widgetd("9.2-below-eus", 2, "1.4-3.el9_2"),
+    _widgetd("9.2-eus-fix", 2, "1.4-3.el9_2.1"),  # the EUS fix: mainline's higher fix must not flag it
+    _widgetd("9.2-above-eus", 2, "1.4-3.el9_2.2"),
+    _widgetd("9.2-mainline-fix", 2, "1.4-5.el9_4"),
+    _widgetd("9.4-below", 4, "1.4-4.el9_4"),
+    _widgetd("9.4-fix", 4, "1.4-5.el9_4"),
+    _widgetd("9.4-above", 4, "1.4-6.el9_4"),
+    _widgetd("9.4-eus-fix", 4, "1.4-3.el9_2.1"),  # the 9.2 stream's fix is not 9.4's
+    _widgetd("9.0-old", 0, "1.4-2.el9_0"),  # 9.0 EUS has no fix: affected below mainline's
+    _widgetd("9.0-mainline-fix", 0, "1.4-5.el9_4"),  # ...and the unfixed stream invents nothing above it
+    _widgetd("8.6-other-major", 6, "1.4-1.el8", major=8),
+]
+STREAM_FINDINGS = {("9.2-below-eus", "CVE-9999-0101", "widgetd"), ("9.4-below", "CVE-9999-0101", "widgetd"),
+                   ("9.4-eus-fix", "CVE-9999-0101", "widgetd"), ("9.0-old", "CVE-9999-0101", "widgetd")}
+
+
+@pytest.mark.parametrize("advisory_first", [True, False])
+def test_minor_release_streams(sessions, fixtures_dir: Path, advisory_first: bool) -> None:  # type: ignore[no-untyped-def]
+    advisories = _csaf(fixtures_dir / "csaf" / "redhat-streams-9999_0101.json")
+    assert {(i.distro, i.fixed_version) for i in advisories[0].affected} == {
+        ("rhel:9.2", "1.4-3.el9_2.1"), ("rhel:9", "1.4-5.el9_4"), ("rhel:9.0", "")}
+    with sessions.begin() as session:
+        if advisory_first:
+            publish(session, *advisories)
+        hosts = [report(session, host) for host in STREAM_HOSTS]
+        if not advisory_first:
+            publish(session, *advisories)
+    with sessions() as session:
+        assert findings(session) == STREAM_FINDINGS
+        # One finding per host, under the item of the stream that decided it.
+        assert len(engine_findings(session)) == len(STREAM_FINDINGS)
+        assert engine_findings(session) == set().union(*(naive_host(session, h.id) for h in hosts))
+
+
+def test_explain_names_the_stream(sessions, fixtures_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    with sessions.begin() as session:
+        publish(session, *_csaf(fixtures_dir / "csaf" / "redhat-streams-9999_0101.json"))
+        at_eus_fix = report(session, STREAM_HOSTS[1])
+        at_90 = report(session, STREAM_HOSTS[9])
+        at_94 = report(session, STREAM_HOSTS[7])
+    with sessions() as session:
+        rows = {(e.item, e.verdict, e.reason) for e in explain(session, session.get(Host, at_eus_fix.id),
+                                                               "CVE-9999-0101")}
+        assert rows == {
+            ("rpm widgetd (rhel:9.2): widgetd", "not affected",
+             "stream rhel:9.2 (minor release: EUS/AUS/TUS/E4S): 1.4-3.el9_2.1 not in vers:rpm/<1.4-3.el9_2.1"),
+            ("rpm widgetd (rhel:9): widgetd", "not applicable",
+             "this host is at rhel:9.2: this advisory's item of stream rhel:9.2 (minor release: EUS/AUS/TUS/E4S) "
+             "decides"),
+            ("rpm widgetd (rhel:9.0)", "not applicable", "advisory is for rhel:9.0; this host is rhel:9"),
+        }
+        rows = {(e.item, e.verdict, e.reason) for e in explain(session, session.get(Host, at_90.id), "CVE-9999-0101")}
+        assert ("rpm widgetd (rhel:9.0): widgetd", "not affected",
+                "stream rhel:9.0 (minor release: EUS/AUS/TUS/E4S): 1.4-5.el9_4 in vers:rpm/*; fixed by stream rhel:9 "
+                "(mainline): 1.4-5.el9_4 not in vers:rpm/<1.4-5.el9_4") in rows
+        rows = {(e.item, e.verdict, e.reason) for e in explain(session, session.get(Host, at_94.id), "CVE-9999-0101")}
+        assert ("rpm widgetd (rhel:9): widgetd", "affected",
+                "stream rhel:9 (mainline): 1.4-3.el9_2.1 in vers:rpm/<1.4-5.el9_4") in rows
+
+
+LAYERED_HOSTS = [
+    linux("eap-below", "rhel", 8, [pkg("eap7-undertow", "2.2.23-1.SP1_redhat_00001.1.el8eap", "rpm")], 9),
+    linux("eap-fix", "rhel", 8, [pkg("eap7-undertow", "2.2.24-1.SP1_redhat_00001.1.el8eap", "rpm")], 9),
+    linux("eap-above", "rhel", 8, [pkg("eap7-undertow", "2.2.25-1.SP1_redhat_00001.1.el8eap", "rpm")], 9),
+    linux("eap-on-rhel9", "rhel", 9, [pkg("eap7-undertow", "2.2.23-1.SP1_redhat_00001.1.el9eap", "rpm")], 4),
+    # runc of OpenShift beside RHEL's runc: each build is decided by its own stream's fix.
+    linux("ocp-runc-below", "rhel", 8, [pkg("runc", "1.1.10-1.rhaos4.14.el8", "rpm")], 9),
+    linux("ocp-runc-fix", "rhel", 8, [pkg("runc", "1.1.12-1.rhaos4.14.el8", "rpm")], 9),  # base fix is larger
+    linux("base-runc-below", "rhel", 8, [pkg("runc", "1.1.12-1.module+el8.9.0+21000+0a1b2c3d", "rpm")], 9),
+    linux("base-runc-fix", "rhel", 8, [pkg("runc", "1.1.12-2.module+el8.9.0+21243+a586538b", "rpm")], 9),
+    linux("foreman-below", "rhel", 8, [pkg("foreman", "3.9.1.5-1.el8sat", "rpm")], 9),
+    linux("foreman-fix", "rhel", 8, [pkg("foreman", "3.9.1.6-1.el8sat", "rpm")], 9),
+    # A container image and a text-only product are not rpm packages.
+    linux("not-rpm", "rhel", 8, [pkg("eap74-openjdk17-openshift-rhel8", "1.0-1.el8", "rpm"),
+                                 pkg("jboss_enterprise_application_platform", "7.0-1.el8", "rpm")], 9),
+]
+LAYERED_FINDINGS = {("eap-below", "RHSA-9999:0102", "eap7-undertow"), ("ocp-runc-below", "RHSA-9999:0102", "runc"),
+                    ("base-runc-below", "RHSA-9999:0102", "runc"), ("foreman-below", "RHSA-9999:0102", "foreman")}
+
+
+@pytest.mark.parametrize("advisory_first", [True, False])
+def test_layered_products(sessions, fixtures_dir: Path, advisory_first: bool) -> None:  # type: ignore[no-untyped-def]
+    (advisory,) = _csaf(fixtures_dir / "csaf" / "redhat-layered-9999_0102.json")
+    rpm = {(i.product, i.distro, i.fixed_version) for i in advisory.affected if i.ecosystem == "rpm"}
+    assert rpm == {("eap7-undertow", "rhel:8", "2.2.24-1.SP1_redhat_00001.1.el8eap"),
+                   ("runc", "rhel:8", "1.1.12-1.rhaos4.14.el8"),
+                   ("runc", "rhel:8", "1.1.12-2.module+el8.9.0+21243+a586538b"),
+                   ("foreman", "rhel:8", "3.9.1.6-1.el8sat")}
+    assert {i.ecosystem for i in advisory.affected if i.ecosystem != "rpm"} == {"oci", "generic"}
+    with sessions.begin() as session:
+        if advisory_first:
+            publish(session, advisory)
+        hosts = [report(session, host) for host in LAYERED_HOSTS]
+        if not advisory_first:
+            publish(session, advisory)
+    with sessions() as session:
+        assert findings(session) == LAYERED_FINDINGS
+        assert engine_findings(session) == set().union(*(naive_host(session, h.id) for h in hosts))
+
+
+def test_explain_layered_streams_and_contradictions(sessions, fixtures_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    with sessions.begin() as session:
+        publish(session, *_csaf(fixtures_dir / "csaf" / "redhat-layered-9999_0102.json"))
+        node = report(session, LAYERED_HOSTS[5])
+        satellite = report(session, LAYERED_HOSTS[8])
+    with sessions() as session:
+        rows = {(e.fixed, e.verdict, e.reason) for e in explain(session, session.get(Host, node.id), "RHSA-9999:0102")
+                if e.installed}
+        assert rows == {
+            ("1.1.12-1.rhaos4.14.el8", "not affected",
+             "stream rhel:8 (mainline): 1.1.12-1.rhaos4.14.el8 not in vers:rpm/<1.1.12-1.rhaos4.14.el8"),
+            ("1.1.12-2.module+el8.9.0+21243+a586538b", "not affected",
+             "stream rhel:8 (mainline): fix is for the el8 base build, installed 1.1.12-1.rhaos4.14.el8 is an el8 "
+             "rhaos build"),
+        }
+        (foreman,) = [e for e in explain(session, session.get(Host, satellite.id), "RHSA-9999:0102") if e.installed]
+        assert foreman.verdict == "affected"
+        assert foreman.reason.endswith(
+            "(note: RHEL release of Red Hat Satellite 6.15 for RHEL 8 is contradictory (CPE says RHEL 9, product "
+            "name says RHEL 8, build tag says RHEL 8): matched as rhel:8)")
+
+
+def test_shared_red_hat_documents_host_by_host(sessions, shared_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Every host below, at and above each fix of the real documents, at its
+    stream's minor or another one, and hosts of packages listed unfixed or
+    not affected: flagged exactly when the document says it is affected."""
+    parsed, cases = load(shared_dir)
+    assert {c.major for c in cases} >= {6, 7, 8, 9} and any(c.minor == 2 and c.major == 8 for c in cases)
+    found = flagged(sessions, parsed, cases)
+    wrong = [c.host for index, c in enumerate(cases) if ((host_of(index), c.advisory) in found) != c.affected]
+    assert wrong == []
+    assert sum(c.affected for c in cases) > 50 and sum(not c.affected for c in cases) > 200
