@@ -30,6 +30,7 @@ from server.errors import AuthError, InvalidInput, PendingApproval
 from server.inventory import enroll as enrollment
 from server.inventory.service import apply_report
 from server.osquery_remote import assemble, bodies, refresh, results, schedule, status, store
+from server.osquery_remote import openapi as oa
 from server.osquery_remote.enroll import enroll_request
 from server.settings import Settings
 
@@ -58,7 +59,8 @@ def install(app: FastAPI, writer: sessionmaker[Session], reader: sessionmaker[Se
         raw, encoding = await body.read_raw(request, limit)
         return bodies.parse_object(body.inflate(raw, encoding, limit))
 
-    @app.post(f"{PREFIX}/enroll", tags=["osquery"])
+    @app.post(f"{PREFIX}/enroll", tags=["osquery"], openapi_extra=oa.body(oa.ENROLL),
+              responses=oa.answers(oa.ENROLL_ANSWER, 400, 403, 413, 415, 422, 429, 503))
     async def enroll(request: Request) -> JSONResponse:
         """osqueryd's enrollment: ``{enroll_secret, host_identifier, platform_type, host_details}`` -> ``{node_key}``."""
         raw, encoding = await body.read_raw(request, limits.MAX_ENROLL_BYTES)
@@ -69,25 +71,29 @@ def install(app: FastAPI, writer: sessionmaker[Session], reader: sessionmaker[Se
             return JSONResponse({**NODE_INVALID, "detail": exc.detail}, status_code=exc.status, headers=exc.headers)
         return JSONResponse({"node_key": answer.node_key, "node_invalid": False})
 
-    @app.post(f"{PREFIX}/config", tags=["osquery"])
+    @app.post(f"{PREFIX}/config", tags=["osquery"], openapi_extra=oa.body(oa.NODE),
+              responses=oa.answers(oa.CONFIG_ANSWER, 400, 413, 415, 422, 503))
     async def config(request: Request) -> JSONResponse:
         """The schedule of ``queries/`` for an enrolled host."""
         data = await read(request, SMALL_BODY)
         return JSONResponse(await run_in_threadpool(_config, writer, queue, data))
 
-    @app.post(f"{PREFIX}/log", tags=["osquery"])
+    @app.post(f"{PREFIX}/log", tags=["osquery"], openapi_extra=oa.body(oa.LOG),
+              responses=oa.answers(oa.ANSWER, 400, 413, 415, 422, 423, 503))
     async def log_endpoint(request: Request) -> JSONResponse:
         """Result and status logs: ``{node_key, log_type, data: [...]}``."""
         data = await read(request, settings.max_body_bytes)
         return JSONResponse(await run_in_threadpool(_log, writer, queue, data, settings, source(request)))
 
-    @app.post(f"{PREFIX}/distributed/read", tags=["osquery"])
+    @app.post(f"{PREFIX}/distributed/read", tags=["osquery"], openapi_extra=oa.body(oa.NODE),
+              responses=oa.answers(oa.READ_ANSWER, 400, 413, 415, 422, 503))
     async def distributed_read(request: Request) -> JSONResponse:
         """The inventory queries an admin asked of this host, if any: ``{queries: {name: sql}}``."""
         data = await read(request, SMALL_BODY)
         return JSONResponse(await run_in_threadpool(_distributed_read, writer, queue, data))
 
-    @app.post(f"{PREFIX}/distributed/write", tags=["osquery"])
+    @app.post(f"{PREFIX}/distributed/write", tags=["osquery"], openapi_extra=oa.body(oa.WRITE),
+              responses=oa.answers(oa.ANSWER, 400, 413, 415, 422, 423, 503))
     async def distributed_write(request: Request) -> JSONResponse:
         """Their answers: ``{queries: {name: [rows]}, statuses: {name: code}, messages: {name: text}}``."""
         data = await read(request, settings.max_body_bytes)
