@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from server.feeds.csaf.identity import distro_from_cpe, is_rhel_layered, parse_cpe, rhel_major_of_layered
+
 
 @dataclass(frozen=True)
 class Target:
@@ -89,14 +91,16 @@ def _distro(name: str, release: str, purl: str) -> str:
 
 
 def _redhat(release: str) -> str:
-    # "enterprise_linux:9::appstream" (mainline), "rhel_eus:9.2::baseos" (EUS).
-    product, _, rest = release.partition(":")
-    version = rest.split(":", 1)[0]
-    if version and (product == "enterprise_linux" or product.startswith("rhel")):
-        # NOTE: EUS/AUS/E4S streams keep their minor release ("rhel:9.2"), so
-        # they never claim a mainline host ("rhel:9") fixed by another stream.
-        return f"rhel:{version}"
-    return "redhat:" + _slug(release)
+    # The release is a Red Hat CPE without its "cpe:/a:redhat:" head:
+    # "enterprise_linux:9::appstream" (mainline), "rhel_eus:9.2::baseos" (a
+    # minor-release stream), "openshift:4.14::el9" (a layered product on RHEL
+    # 9). Read as the CSAF feed reads the same CPEs.
+    cpe = parse_cpe(f"cpe:/a:redhat:{release}")
+    if cpe is None:
+        return "redhat:" + _slug(release)
+    if is_rhel_layered(cpe):
+        return rhel_major_of_layered(f"cpe:/a:redhat:{release}", "", "")[0]
+    return distro_from_cpe(cpe)
 
 
 def _rocky_sig(purl: str) -> str:

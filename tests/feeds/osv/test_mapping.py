@@ -26,7 +26,13 @@ from server.feeds.osv.vers import Span, enumerated, quote, spans
          Target("rpm", "rpm", "rocky:8-sig-cloud")),
         ("Red Hat:enterprise_linux:9::appstream", "", Target("rpm", "rpm", "rhel:9")),
         ("Red Hat:rhel_eus:9.2::baseos", "", Target("rpm", "rpm", "rhel:9.2")),
-        ("Red Hat:openshift:4.14::el9", "", Target("rpm", "rpm", "redhat:openshift-4.14-el9")),
+        # Layered products take the RHEL major their CPE names; Software
+        # Collections name none (any RHEL); minor-release streams keep the minor.
+        ("Red Hat:openshift:4.14::el9", "", Target("rpm", "rpm", "rhel:9")),
+        ("Red Hat:jboss_enterprise_application_platform:7.4::el8", "", Target("rpm", "rpm", "rhel:8")),
+        ("Red Hat:rhel_software_collections:3", "", Target("rpm", "rpm", "rhel")),
+        ("Red Hat:rhel_aus:8.2::appstream", "", Target("rpm", "rpm", "rhel:8.2")),
+        ("Red Hat:rhel_els:7", "", Target("rpm", "rpm", "rhel:7")),
         ("SUSE:Linux Enterprise Server 15 SP5", "", Target("rpm", "rpm", "sles:15.5")),
         ("SUSE:Linux Enterprise Server 12", "", Target("rpm", "rpm", "sles:12.0")),
         ("SUSE:Linux Enterprise Module for Basesystem 15 SP6", "", Target("rpm", "rpm", "sles:15.6")),
