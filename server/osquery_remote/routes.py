@@ -76,7 +76,7 @@ def install(app: FastAPI, writer: sessionmaker[Session], reader: sessionmaker[Se
     async def config(request: Request) -> JSONResponse:
         """The schedule of ``queries/`` for an enrolled host."""
         data = await read(request, SMALL_BODY)
-        return JSONResponse(await run_in_threadpool(_config, writer, queue, data))
+        return JSONResponse(await run_in_threadpool(_config, writer, reader, queue, data))
 
     @app.post(f"{PREFIX}/log", tags=["osquery"], openapi_extra=oa.body(oa.LOG),
               responses=oa.answers(oa.ANSWER, 400, 413, 415, 422, 423, 503))
@@ -90,7 +90,7 @@ def install(app: FastAPI, writer: sessionmaker[Session], reader: sessionmaker[Se
     async def distributed_read(request: Request) -> JSONResponse:
         """The inventory queries an admin asked of this host, if any: ``{queries: {name: sql}}``."""
         data = await read(request, SMALL_BODY)
-        return JSONResponse(await run_in_threadpool(_distributed_read, writer, queue, data))
+        return JSONResponse(await run_in_threadpool(_distributed_read, writer, reader, queue, data))
 
     @app.post(f"{PREFIX}/distributed/write", tags=["osquery"], openapi_extra=oa.body(oa.WRITE),
               responses=oa.answers(oa.ANSWER, 400, 413, 415, 422, 423, 503))
@@ -127,15 +127,20 @@ def _host(session: Session, node_key: str, *, lock: bool) -> Host:
         raise NodeInvalid() from None
 
 
-def _config(writer: sessionmaker[Session], queue: WriteQueue, data: dict[str, Any]) -> dict[str, Any]:
+def _config(writer: sessionmaker[Session], reader: sessionmaker[Session], queue: WriteQueue,
+            data: dict[str, Any]) -> dict[str, Any]:
     node_key = _node_key(data, "config")
     try:
-        with queue.turn(), writer.begin() as session:
-            host = _host(session, node_key, lock=True)
+        # Read first: osqueryd asks every --config_tls_refresh seconds, and
+        # only a host that never answered needs a write.
+        with reader() as session:
+            host = _host(session, node_key, lock=False)
+            first = not store.stored(session, host.id) and refresh.waiting(session, host.id) is None
+        if first:
             # Approved after a pending enrollment, or enrolled before this
             # server spoke osquery: its first inventory at once.
-            if not store.stored(session, host.id) and refresh.waiting(session, host.id) is None:
-                refresh.ask(session, host.id, "enrollment", utcnow())
+            with queue.turn(), writer.begin() as session:
+                refresh.ask(session, _host(session, node_key, lock=True).id, "enrollment", utcnow())
     except NodeInvalid:
         return NODE_INVALID
     except PendingApproval:
@@ -179,9 +184,17 @@ def _log(writer: sessionmaker[Session], queue: WriteQueue, data: dict[str, Any],
     return {"node_invalid": False}
 
 
-def _distributed_read(writer: sessionmaker[Session], queue: WriteQueue, data: dict[str, Any]) -> dict[str, Any]:
+def _distributed_read(writer: sessionmaker[Session], reader: sessionmaker[Session], queue: WriteQueue,
+                      data: dict[str, Any]) -> dict[str, Any]:
     node_key = _node_key(data, "distributed.read")
+    nothing = {"queries": {}, "node_invalid": False}
     try:
+        # osqueryd asks every --distributed_interval seconds: only a host
+        # with an inventory asked of it takes the write queue's turn.
+        with reader() as session:
+            host = _host(session, node_key, lock=False)
+            if refresh.waiting(session, host.id) is None:
+                return nothing
         with queue.turn(), writer.begin() as session:
             host = _host(session, node_key, lock=True)
             platform = assemble.platform_of(store.stored(session, host.id)) or _platform(host)
@@ -189,7 +202,7 @@ def _distributed_read(writer: sessionmaker[Session], queue: WriteQueue, data: di
     except NodeInvalid:
         return NODE_INVALID
     except PendingApproval:
-        return {"queries": {}, "node_invalid": False}
+        return nothing
 
 
 def _platform(host: Host) -> str | None:
