@@ -6,7 +6,7 @@ import os
 
 import click
 
-from server.cli import admin, botnet, demo, feeds, identity, inventory, report, units, warnings
+from server.cli import admin, botnet, demo, feeds, identity, inventory, osquery_flags, report, units, warnings
 from server.cli.context import Context
 from server.settings import ENV_DATABASE_URL, default_database_url
 
@@ -43,6 +43,6 @@ def main(ctx: click.Context, database_url: str | None, lang: str) -> None:
     ctx.obj = Context(database_url=database_url or default_database_url(), lang=lang)
 
 
-for module in (admin, inventory, report, identity, units, botnet, warnings, feeds, demo):
+for module in (admin, inventory, report, identity, units, botnet, warnings, feeds, demo, osquery_flags):
     for command in module.COMMANDS:
         main.add_command(command)

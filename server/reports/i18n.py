@@ -394,6 +394,24 @@ PHRASES: dict[str, tuple[str, str]] = {
                               "một phút); {already} máy đã được yêu cầu trước đó"),
     "osquery_refresh_skipped": ("{count} host(s) report through the collector and are left alone: {hosts}",
                                 "{count} máy báo cáo qua trình thu thập nên không cần yêu cầu: {hosts}"),
+    # `patchgap osquery flags`.
+    "osquery_flags_https": ("--server {server!r}: give the https URL the PCs reach this server at "
+                            "(https://HOST[:PORT]); osqueryd speaks only TLS",
+                            "--server {server!r}: hãy nêu địa chỉ https mà các máy dùng để kết nối tới máy chủ này "
+                            "(https://HOST[:PORT]); osqueryd chỉ kết nối qua TLS"),
+    "osquery_flags_exist": ("not overwritten: {paths} exist already; choose another folder with -o",
+                            "không ghi đè: đã có {paths}; hãy chọn thư mục khác bằng -o"),
+    "osquery_flags_written": ("wrote {files} in {folder}: a new secret of unit {unit!r} ({prefix}…), keep the folder "
+                              "safe",
+                              "đã ghi {files} vào {folder}: mã bí mật mới của đơn vị {unit!r} ({prefix}…), hãy giữ "
+                              "thư mục này cẩn thận"),
+    "osquery_flags_install_windows": ("On each PC with the osquery MSI, from that folder, in PowerShell as Administrator:",
+                                      "Trên từng máy đã cài osquery (MSI), tại thư mục đó, mở PowerShell với quyền "
+                                      "Administrator và chạy:"),
+    "osquery_flags_install_linux": ("On each machine with the osquery deb or rpm, from that folder:",
+                                    "Trên từng máy đã cài osquery (deb hoặc rpm), tại thư mục đó, chạy:"),
+    "osquery_flags_install_macos": ("On each Mac with the osquery pkg, from that folder:",
+                                    "Trên từng máy Mac đã cài osquery (pkg), tại thư mục đó, chạy:"),
     # patchgap demo.
     "demo_database": ("demo database: {path}", "cơ sở dữ liệu demo: {path}"),
     "demo_replaces": (" (replaces the earlier demo database)", " (thay cho cơ sở dữ liệu demo trước đó)"),
