@@ -190,15 +190,20 @@ def _distributed_read(writer: sessionmaker[Session], reader: sessionmaker[Sessio
     nothing = {"queries": {}, "node_invalid": False}
     try:
         # osqueryd asks every --distributed_interval seconds: only a host
-        # with an inventory asked of it takes the write queue's turn.
+        # with an inventory asked of it, or none received yet (one approved
+        # a moment ago), takes the write queue's turn.
         with reader() as session:
             host = _host(session, node_key, lock=False)
-            if refresh.waiting(session, host.id) is None:
+            stored = store.stored(session, host.id)
+            if refresh.waiting(session, host.id) is None and stored:
                 return nothing
         with queue.turn(), writer.begin() as session:
             host = _host(session, node_key, lock=True)
-            platform = assemble.platform_of(store.stored(session, host.id)) or _platform(host)
-            return {"queries": refresh.hand_out(session, host.id, platform, utcnow()), "node_invalid": False}
+            now = utcnow()
+            if not stored and refresh.waiting(session, host.id) is None:
+                refresh.ask(session, host.id, "enrollment", now)
+            platform = assemble.platform_of(stored) or _platform(host)
+            return {"queries": refresh.hand_out(session, host.id, platform, now), "node_invalid": False}
     except NodeInvalid:
         return NODE_INVALID
     except PendingApproval:

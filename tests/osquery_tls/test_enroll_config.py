@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from queries.loader import build_pack, load_queries
 from server.cli import main
 from server.db.models import EnrollAttempt, Host, OsqueryRefresh
-from server.inventory import enroll
 from tests.osquery_standin.tls_node import platform_matches
 
 DEBIAN_UUID = "8f3c1e2a-5b7d-4c9e-a1f0-2d6b8e4c7a93"
@@ -144,7 +143,12 @@ def test_a_new_host_in_a_unit_that_approves_waits_then_gets_its_first_inventory(
     node = make_node("debian")
     assert node.enroll().status_code == 200
     assert hosts(sessions) == [] and node.fetch_config().json() == {"schedule": {}}
+    assert node.distributed()[0].json() == {"queries": {}, "node_invalid": False}
     assert cli(db_url, "host", "approve", "build-07.example.lan")[0] == 0
+    # Its first inventory at its next distributed read, not at its next config refresh.
+    read, write = node.distributed()
+    assert read.json()["queries"] and write is not None and write.status_code == 200
     assert node.fetch_config().json()["schedule"]
-    with sessions() as session:  # asked at its first config after approval
-        assert session.scalar(select(func.count()).select_from(OsqueryRefresh)) == 1
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(OsqueryRefresh)) == 0
+        assert session.scalar(select(Host.os_name)) == "Debian GNU/Linux"
