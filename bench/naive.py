@@ -20,6 +20,7 @@ from server.inventory.distro import FAMILIES
 from server.matching.decide import package_verdict, stream_verdict, windows_os_verdict
 from server.matching.engine import item_of
 from server.matching.identity import affected_ecosystems_for
+from server.matching.lookup import stream_siblings
 from server.matching.rpm_names import (BINARY_KEY, binary_name, may_list_binaries, may_name_binary, named_entries,
                                        needs_own_entry_check)
 
@@ -56,9 +57,7 @@ def naive_host(session: Session, host_id: int, only: Sequence[int] | None = None
                     continue  # the advisory's own entry for the binary decides
                 verdict = package_verdict(item_of(row), version, name)
                 if host.release and verdict.affected:
-                    siblings = session.scalars(select(Affected).where(
-                        Affected.advisory_pk == row.advisory_pk, Affected.ecosystem == row.ecosystem,
-                        Affected.match_name == row.match_name, Affected.id != row.id)).all()
+                    siblings = stream_siblings(session, row)
                     verdict = stream_verdict(row.distro, host.distro, host.release, verdict,  # type: ignore[assignment]
                                              [(s.distro, package_verdict(item_of(s), version, name)) for s in siblings])
                 if verdict is not None and verdict.affected:

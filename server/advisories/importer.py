@@ -16,6 +16,7 @@ from server.advisories.store import StoreResult, store_advisory
 from server.feeds.interface import Advisory, Parsed, Problem
 from server.matching import engine
 from server.matching.findings import Delta, refresh_findings
+from server.matching.lookup import stream_sibling_ids
 
 Progress = Callable[[int, int | None], None]
 
@@ -99,8 +100,9 @@ def rematch(session: Session, results: Iterable[StoreResult], now: dt.datetime) 
     if not software and not any(result.os_touched for result in results):
         return Delta(0, 0)  # nothing matched these items before or now
     # NOTE: only hosts with software these items matched (before or now) or
-    # Windows hosts can have findings of them, so scoping by item is enough.
-    return refresh_findings(session, None, now, affected_ids=touched)
+    # Windows hosts can have findings of them, so scoping by item is enough;
+    # plus the minor-release stream siblings whose say these items change.
+    return refresh_findings(session, None, now, affected_ids=sorted({*touched, *stream_sibling_ids(session, touched)}))
 
 
 def finish(session: Session, summary: ImportSummary, results: list[StoreResult], now: dt.datetime) -> None:

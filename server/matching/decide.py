@@ -138,6 +138,13 @@ def is_minor_stream(distro: str) -> bool:
     return bool(_MINOR_RELEASE.match(distro)) and not distro.startswith(("ubuntu:", "sles:", "opensuse:", "alpine:"))
 
 
+def stream_pair(one: str, other: str) -> bool:
+    """Whether one release is a minor-release stream of the other's major
+    (``rhel:9.2`` and ``rhel:9``, either way round)."""
+    return (is_minor_stream(one) and one.rsplit(".", 1)[0] == other) or (
+        is_minor_stream(other) and other.rsplit(".", 1)[0] == one)
+
+
 def stream_label(distro: str) -> str:
     """The stream an item names, as ``explain`` says it."""
     if is_minor_stream(distro):

@@ -14,6 +14,7 @@ from server.inventory.distro import applies_to
 from server.matching.decide import Verdict, package_verdict, stream_label, stream_verdict, windows_os_verdict
 from server.matching.engine import item_of
 from server.matching.identity import software_ecosystems_for
+from server.matching.lookup import stream_siblings
 from server.matching.rpm_names import (BINARY_KEY, NAME_KEY, binary_name, may_list_binaries, may_name_binary,
                                        named_entries, needs_own_entry_check)
 
@@ -85,7 +86,7 @@ def _explain_item(session: Session, host: Host, advisory: Advisory, row: Affecte
             what = "program" if row.ecosystem == "generic" else f"{row.ecosystem} item"
         return [Explanation(advisory.advisory_id, label, "", fixed, "not installed",
                             f"no {what} {how} {row.match_name!r} on this host")]
-    siblings = _siblings(session, row) if host.release else []
+    siblings = stream_siblings(session, row) if host.release else []
     out = []
     for name, match_name, version, binary_key in installed:
         binary = binary_name(binary_key, match_name)
@@ -109,9 +110,3 @@ def _explain_item(session: Session, host: Host, advisory: Advisory, row: Affecte
         out.append(Explanation(advisory.advisory_id, f"{label}: {name}", version, fixed, _word(verdict), reason))
     return out
 
-
-def _siblings(session: Session, row: Affected) -> list[Affected]:
-    """The advisory's other items of the same package (``decide.stream_verdict``)."""
-    return list(session.scalars(select(Affected).where(
-        Affected.advisory_pk == row.advisory_pk, Affected.ecosystem == row.ecosystem,
-        Affected.match_name == row.match_name, Affected.id != row.id)))

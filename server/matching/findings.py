@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, exists, insert, literal, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from server.db.models import Affected, Finding, Host, HostSoftware, Software, SoftwareMatch, UtcDateTime
+from server.db.models import (Affected, AdvisoryCve, Finding, Host, HostSoftware, Software, SoftwareMatch,
+                              UtcDateTime)
 from server.inventory.distro import FAMILIES
 from server.matching.decide import SCHEME_OF_ECOSYSTEM
 
@@ -54,12 +55,16 @@ def distro_applies(affected_distro, host_distro, host_release):  # type: ignore[
 def stream_applies(software_id):  # type: ignore[no-untyped-def]
     """SQL twin of ``server.matching.decide.stream_verdict``: whether the
     matched pair of ``Affected`` and ``software_id`` speaks for ``Host``. A
-    host at a minor release some sibling item names (same advisory, same
-    package) is decided by that stream's item, fixed as well by mainline's
-    fix; hosts without a minor release skip both checks."""
+    host at a minor release some sibling item names (same package, same
+    advisory or one sharing a CVE: ``lookup.stream_siblings``) is decided by
+    that stream's item, fixed as well by mainline's fix; hosts without a
+    minor release skip both checks."""
     sibling, match = aliased(Affected), aliased(SoftwareMatch)
-    same = and_(sibling.advisory_pk == Affected.advisory_pk, sibling.ecosystem == Affected.ecosystem,
-                sibling.match_name == Affected.match_name, sibling.id != Affected.id)
+    mine, theirs = aliased(AdvisoryCve), aliased(AdvisoryCve)
+    shares_cve = exists().where(mine.advisory_pk == Affected.advisory_pk, theirs.advisory_pk == sibling.advisory_pk,
+                                theirs.cve == mine.cve).correlate_except(mine, theirs)
+    same = and_(sibling.ecosystem == Affected.ecosystem, sibling.match_name == Affected.match_name,
+                sibling.id != Affected.id, or_(sibling.advisory_pk == Affected.advisory_pk, shares_cve))
     # NOTE: correlated explicitly: auto-correlation reaches only the
     # enclosing SELECT, and the software id is two levels up.
     stream_sibling = exists().where(same, sibling.distro == Host.release).correlate_except(sibling)

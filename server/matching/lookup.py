@@ -9,11 +9,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from server.db.models import Affected, Software
+from server.db.models import Affected, AdvisoryCve, Software
 from server.inventory.distro import FAMILIES
+from server.matching.decide import stream_pair
 from server.matching.identity import affected_ecosystems_for
 from server.matching.rpm_names import BINARY_KEY
 
@@ -50,3 +51,43 @@ def items_of(session: Session, identities: Iterable[tuple[str, str]], distros: I
     releases = sorted({"", *distros, *(f for d in distros for f, members in FAMILIES.items() if d in members)})
     rows = by_identity(session, Affected, ITEM_COLUMNS, wanted, Affected.distro.in_(releases))
     return [row for row in rows if row.ecosystem not in OS_ECOSYSTEMS]
+
+
+def stream_siblings(session: Session, row: Any) -> list[Affected]:
+    """The other items of ``row``'s package in its advisory or in advisories
+    sharing a CVE with it: Red Hat publishes a CVE's mainline and minor-release
+    stream fixes in one VEX document or in one errata per stream
+    (``decide.stream_verdict``)."""
+    cves = select(AdvisoryCve.cve).where(AdvisoryCve.advisory_pk == row.advisory_pk)
+    sharing = select(AdvisoryCve.advisory_pk).where(AdvisoryCve.cve.in_(cves))
+    return list(session.scalars(select(Affected).where(
+        Affected.ecosystem == row.ecosystem, Affected.match_name == row.match_name, Affected.id != row.id,
+        or_(Affected.advisory_pk == row.advisory_pk, Affected.advisory_pk.in_(sharing))).order_by(Affected.id)))
+
+
+def stream_sibling_ids(session: Session, affected_ids: Sequence[int]) -> set[int]:
+    """Items outside ``affected_ids`` whose findings may change with them:
+    the mainline items of the minor-release stream items among them, and the
+    other way round (same package, same advisory or a shared CVE). A feed
+    import refreshes these too: an EUS errata makes the mainline item stop
+    speaking for hosts at that minor."""
+    ids = sorted(set(affected_ids))
+    columns = (Affected.id, Affected.advisory_pk, Affected.ecosystem, Affected.match_name, Affected.distro)
+    touched = [row for start in range(0, len(ids), CHUNK) for row in session.execute(
+        select(*columns).where(Affected.id.in_(ids[start : start + CHUNK]), Affected.ecosystem == "rpm",
+                               Affected.distro.like("rhel:%")))]
+    if not touched:
+        return set()
+    others: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for row in by_identity(session, Affected, columns, {(r.ecosystem, r.match_name) for r in touched},
+                           Affected.distro.like("rhel:%")):
+        others[(row.ecosystem, row.match_name)].append(row)
+    pairs = [(t, o) for t in touched for o in others[(t.ecosystem, t.match_name)]
+             if o.id not in affected_ids and stream_pair(t.distro, o.distro)]
+    advisories = sorted({r.advisory_pk for pair in pairs for r in pair})
+    cves: dict[int, set[str]] = defaultdict(set)
+    for start in range(0, len(advisories), CHUNK):
+        for pk, cve in session.execute(select(AdvisoryCve.advisory_pk, AdvisoryCve.cve).where(
+                AdvisoryCve.advisory_pk.in_(advisories[start : start + CHUNK]))):
+            cves[pk].add(cve)
+    return {o.id for t, o in pairs if o.advisory_pk == t.advisory_pk or cves[o.advisory_pk] & cves[t.advisory_pk]}

@@ -22,6 +22,7 @@ from bench.redhat_accuracy import flagged, host_of, load
 from collector import wire
 from server.db.models import Host
 from server.feeds.csaf import CsafFeed
+from server.feeds.interface import Advisory, AffectedItem
 from server.inventory.distro import release_of
 from server.matching.explain import explain
 from tests.matching.helpers import findings, linux, pkg, publish, report
@@ -178,3 +179,37 @@ def test_shared_red_hat_documents_host_by_host(sessions, shared_dir: Path) -> No
     wrong = [c.host for index, c in enumerate(cases) if ((host_of(index), c.advisory) in found) != c.affected]
     assert wrong == []
     assert sum(c.affected for c in cases) > 50 and sum(not c.affected for c in cases) > 200
+
+
+def _errata(advisory_id: str, distro: str, fixed: str, cves: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    return Advisory(source="csaf", advisory_id=advisory_id, title=advisory_id, revision="1", cves=cves, affected=(
+        AffectedItem("rpm", "widgetd", f"vers:rpm/<{fixed}", fixed, vendor="redhat", distro=distro),))
+
+
+NOT_SHARING = {("9.4-below", "RHSA-9999:0203", "widgetd"), ("9.4-fix", "RHSA-9999:0203", "widgetd")}
+
+
+def test_streams_in_separate_errata_share_a_cve(sessions) -> None:  # type: ignore[no-untyped-def]
+    """Red Hat's errata are one per stream: the mainline one and the EUS one
+    of a CVE are separate documents, and decide together as in one VEX."""
+    mainline = _errata("RHSA-9999:0201", "rhel:9", "1.4-5.el9_4", ("CVE-9999-0201", "CVE-9999-0202"))
+    eus = _errata("RHSA-9999:0202", "rhel:9.2", "1.4-3.el9_2.1", ("CVE-9999-0201",))
+    # A 9.4 stream errata of another CVE: its own finding, and no say over 0201 at 9.4.
+    other_cve = _errata("RHSA-9999:0203", "rhel:9.4", "1.4-9.el9_4", ("CVE-9999-0299",))
+    with sessions.begin() as session:
+        publish(session, mainline, other_cve)
+        hosts = [report(session, STREAM_HOSTS[i]) for i in (0, 1, 4, 5)]
+    with sessions() as session:  # before the EUS errata: mainline alone decides, the EUS fix is flagged
+        assert findings(session) == {("9.2-below-eus", "RHSA-9999:0201", "widgetd"),
+                                     ("9.2-eus-fix", "RHSA-9999:0201", "widgetd"),
+                                     ("9.4-below", "RHSA-9999:0201", "widgetd"), *NOT_SHARING}
+    with sessions.begin() as session:
+        publish(session, eus)
+    with sessions() as session:
+        assert findings(session) == {("9.2-below-eus", "RHSA-9999:0202", "widgetd"),
+                                     ("9.4-below", "RHSA-9999:0201", "widgetd"), *NOT_SHARING}
+        assert engine_findings(session) == set().union(*(naive_host(session, h.id) for h in hosts))
+        rows = {(e.advisory, e.verdict, e.reason) for e in explain(session, session.get(Host, hosts[1].id),
+                                                                   "RHSA-9999:0201")}
+        assert rows == {("RHSA-9999:0201", "not applicable", "this host is at rhel:9.2: this advisory's item of "
+                                                             "stream rhel:9.2 (minor release: EUS/AUS/TUS/E4S) decides")}
