@@ -13,7 +13,11 @@ filesystem logger writes, plus ``log_type`` on the request): ``name``,
 
 A differential run with ``counter`` 0 is the first of its epoch: its
 ``added`` rows are the whole result, a baseline. Later runs apply on top of
-that epoch's rows only. Pure functions: :mod:`.store` keeps the rows.
+that epoch's rows only. osqueryd logs nothing for a run without changes, so
+a first run with no rows leaves no baseline: such a query counts as not yet
+answered until a snapshot or the next epoch (patchgap's own schedule uses
+snapshots only; differentials come from schedules an admin adds). Pure
+functions: :mod:`.store` keeps the rows.
 """
 from __future__ import annotations
 
@@ -40,6 +44,9 @@ class Result:
     snapshot: list[Row] | None = None
     added: list[Row] = field(default_factory=list)
     removed: list[Row] = field(default_factory=list)
+    # An answer outside osqueryd's schedule (a distributed query): it leaves
+    # the scheduled query's differential state (epoch, counter) as it was.
+    off_schedule: bool = False
 
     @property
     def baseline(self) -> bool:

@@ -236,7 +236,8 @@ def _distributed_write(writer: sessionmaker[Session], queue: WriteQueue, data: d
             failures[name] = message if isinstance(message, str) and message else f"osquery status {code}"
             continue
         runs.append(results.Result(name, now, snapshot=bodies.rows(rows, f"distributed.write.queries.{name}",
-                                                                   settings.max_software_items)))
+                                                                   settings.max_software_items),
+                                   off_schedule=True))
     # A query that failed before its rows were gathered is named only in statuses.
     for name, code in statuses.items():
         if name in known and name not in answers and bodies.whole(code, f"distributed.write.statuses.{name}"):

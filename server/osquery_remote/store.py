@@ -62,14 +62,16 @@ def apply(session: Session, host_id: int, results: Iterable[Result], now: dt.dat
                      result.epoch)
             continue
         if row is None:
-            row = OsqueryResult(host_id=host_id, query=result.query, rows=[], collected_at=result.collected_at)
+            row = OsqueryResult(host_id=host_id, query=result.query, rows=[], collected_at=result.collected_at,
+                                epoch=0, counter=0)
             session.add(row)
             current[result.query] = row
         if row.error or sorted(map(_key, row.rows)) != sorted(map(_key, rows)):
             changed.add(result.query)
         row.rows, row.error = rows, ""
         row.collected_at, row.received_at = result.collected_at, now
-        row.epoch, row.counter = result.epoch, result.counter
+        if not result.off_schedule:
+            row.epoch, row.counter = result.epoch, result.counter
     session.flush()
     return changed
 
