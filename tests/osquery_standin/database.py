@@ -109,6 +109,12 @@ class StandInDatabase:
             names = [d[0] for d in cursor.description or ()]
             return [{n: _as_osquery_string(v) for n, v in zip(names, row)} for row in cursor.fetchall()]
 
+    def change(self, sql: str, *params: object) -> None:
+        """Change the machine's rows (a package removed or upgraded) between two runs."""
+        with self._lock:
+            self._conn.execute(sql, params)
+            self._conn.commit()
+
     def columns(self, sql: str) -> Columns:
         """Result columns with declared types, as osquery's getQueryColumns."""
         with self._lock:

@@ -175,9 +175,9 @@ def test_batched_and_event_format_differentials_apply_on_their_baseline(make_nod
             host = session.scalar(select(Host).where(Host.hostname == f"diff-{event_format}"))
             before = session.scalar(select(func.count()).select_from(HostSoftware).where(HostSoftware.host_id == host.id))
         assert before == 10  # the first run of the epoch (counter 0) is the whole result
-        node.database._conn.execute("DELETE FROM deb_packages WHERE name = 'vim'")
-        node.database._conn.execute(
-            "UPDATE deb_packages SET version = '3.0.13-1~deb12u1' WHERE name IN ('openssl', 'libssl3')")
+        node.database.change("DELETE FROM deb_packages WHERE name = ?", "vim")
+        node.database.change("UPDATE deb_packages SET version = ? WHERE name IN ('openssl', 'libssl3')",
+                             "3.0.13-1~deb12u1")
         node.run_schedule(only={"deb_packages"})
         assert node.counters["deb_packages"] == 1
         node.flush()
@@ -288,3 +288,40 @@ def test_another_machine_using_a_hosts_key_is_told_to_enroll_as_itself(make_node
         assert [h.uuid for h in session.scalars(select(Host))] == ["8f3c1e2a-5b7d-4c9e-a1f0-2d6b8e4c7a93"]
         rows = session.scalar(select(OsqueryResult.rows).where(OsqueryResult.query == "system_info"))
     assert rows[0]["uuid"] == "8f3c1e2a-5b7d-4c9e-a1f0-2d6b8e4c7a93"  # nothing of the clone stored
+
+
+def test_many_pcs_reporting_at_once_all_arrive(make_node, sessions, db_url) -> None:  # type: ignore[no-untyped-def]
+    """A commune's PCs switched on together: every enrollment, config and
+    result log goes through (SQLite's write queue, PostgreSQL's row locks)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rows = load_scenario("windows")
+    nodes = [make_node(renamed(rows, f"pc-uuid-{n}", f"PC-{n:02d}")) for n in range(8)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(report_through_osquery, nodes))
+    listed = cli_json(db_url, "hosts")
+    assert sorted(h["host"] for h in listed) == [f"PC-{n:02d}" for n in range(8)]
+    assert {(h["build"], h["software"]) for h in listed} == {(listed[0]["build"], listed[0]["software"])}
+    assert listed[0]["build"] == "10.0.19045.4291"
+
+
+def test_osquery_status_in_vietnamese_and_json(make_node, db_url) -> None:  # type: ignore[no-untyped-def]
+    node = make_node("windows", hide_columns={"os_version": ("revision",)})
+    node.enroll()
+    node.fetch_config()
+    node.run_schedule(only={"os_version", "osquery_info", "system_info", "windows_build"})
+    node.flush()
+    code, out = cli(db_url, "--lang", "vi", "host", "PC-ACC-017", "--osquery-status")
+    assert code == 0, out
+    assert "Kết quả osqueryd trên máy PC-ACC-017 trả về lần gần nhất, theo từng truy vấn:" in out
+    assert "Lỗi trên máy này" in out and "no such column: revision" in out
+    assert "chưa lập báo cáo cho đến khi các truy vấn này trả lời: chocolatey_packages" in out
+    assert "lỗi" in out and "scheduler.cpp:128" in out
+    view = cli_json(db_url, "host", "PC-ACC-017", "--osquery-status")
+    assert view["waiting_for"] == ["chocolatey_packages", "interface_addresses_windows", "kernel_info", "patches",
+                                   "programs", "windows_ubr"]
+    assert {q["osquery_query"]: q["osquery_error"] != "" for q in view["queries"]} == {
+        "os_version": False, "osquery_info": False, "system_info": False, "windows_build": True}
+    assert [line["osquery_level"] for line in view["status_log"]] == ["info", "info", "info", "error"]
+    code, out = cli(db_url, "host", "nobody", "--osquery-status")
+    assert code == 1 and "nobody" in out
