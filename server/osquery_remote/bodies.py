@@ -83,7 +83,10 @@ def whole(value: Any, path: str, default: int = 0) -> int:
 
 def row(value: Any, path: str) -> dict[str, str]:
     """One result row as osquery's strings: numbers (``--log_numerics_as_numbers``)
-    become their text, null becomes "" as osquery prints NULL."""
+    become their text, null becomes "" as osquery prints NULL. Trailing NULs
+    go (osquery passes some SMBIOS strings through raw, e.g. a Mac's
+    hardware_model ``"MacBookPro18,3 \u0000"``; the collector strips them too);
+    a NUL inside a value is refused, as in a collector's report."""
     if not isinstance(value, dict):
         raise ApiError(422, f"{path}: a row is not an object")
     cells: dict[str, str] = {}
@@ -95,11 +98,20 @@ def row(value: Any, path: str) -> dict[str, str]:
         elif isinstance(cell, (int, float)):
             cells[column] = repr(cell) if isinstance(cell, float) else str(cell)
         elif isinstance(cell, str):
-            cells[column] = checked_text(cell, f"{path}.{column}", limits.OTHER_TEXT * 4)
+            cells[column] = checked_text(cell.rstrip("\x00"), f"{path}.{column}", limits.OTHER_TEXT * 4)
         else:
             raise ApiError(422, f"{path}.{column}: a cell is not a string or a number")
         checked_text(column, f"{path}: column name", limits.OTHER_TEXT)
     return cells
+
+
+def loose_row(value: Any) -> dict[str, str]:
+    """A row whose values are only read, never stored (enrollment's
+    host_details): anything that is not an object is no row."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v if isinstance(v, str) else str(v) if isinstance(v, (int, float)) else ""
+            for k, v in value.items()}
 
 
 def rows(value: Any, path: str, max_items: int) -> list[dict[str, str]]:

@@ -24,8 +24,10 @@ def enroll_request(body: dict[str, Any]) -> wire.EnrollRequest:
         raise ApiError(422, "enroll.enroll_secret: missing (set --enroll_secret_path on the PC)")
     identifier = bodies.text(body, "host_identifier", WHERE, limits.HOSTNAME, default="")
     details = bodies.obj(body, "host_details", WHERE)
-    system = bodies.row(details.get("system_info") or {}, "enroll.host_details.system_info")
-    info = bodies.row(details.get("osquery_info") or {}, "enroll.host_details.osquery_info")
+    # Only the identity is read from host_details (checked below): the rest of
+    # these rows, SMBIOS strings with trailing NULs included, is osquery's.
+    system = bodies.loose_row(details.get("system_info"))
+    info = bodies.loose_row(details.get("osquery_info"))
     try:
         host = osquery_rows.host_info(system, info)
     except SourceFailed:

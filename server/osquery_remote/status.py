@@ -51,7 +51,11 @@ def parse(data: list[Any], now: dt.datetime) -> list[StatusLine]:
         path = f"log.data[{index}]"
         if not isinstance(item, dict):
             raise ApiError(422, f"{path}: a log item is not an object")
-        message = bodies.text(item, "message", path, limit=10 * 1024 * 1024, default="")
+        raw = item.get("message", "")
+        if not isinstance(raw, str):
+            raise ApiError(422, f"{path}.message: not a string")
+        # A status line is for people: a NUL in it (which PostgreSQL cannot store) is dropped, not refused.
+        message = bodies.checked_text(raw.replace("\x00", ""), f"{path}.message", 10 * 1024 * 1024)
         if len(message) > MESSAGE_CHARS:
             message = message[: MESSAGE_CHARS - 1] + "…"
         filename = bodies.text(item, "filename", path, 200, default="")

@@ -71,7 +71,7 @@ def host_view(db_url: str, name: str) -> dict:  # type: ignore[type-arg]
     return {"facts": facts, "addresses": addresses, "patches": view["patches"], "gaps": gaps}
 
 
-@pytest.mark.parametrize("scenario", ["debian", "windows", "rhel"])
+@pytest.mark.parametrize("scenario", ["debian", "windows", "rhel", "ubuntu", "macos"])
 def test_an_osquery_only_host_and_a_collector_host_read_the_same(
         scenario, make_node, client, secret, db_url, fixtures_dir, osquery_standin) -> None:  # type: ignore[no-untyped-def]
     """The issue's done-when: the same software through osqueryd alone and
