@@ -166,7 +166,7 @@ def stream_verdict(item_distro: str, host_distro: str, host_release: str, own: V
     another minor are decided by mainline alone.
     (SQL twin: ``server.matching.findings.stream_applies``.)"""
     label = stream_label(item_distro)
-    if host_release and item_distro != host_release and any(d == host_release for d, _ in siblings):
+    if host_release and item_distro == host_distro and any(d == host_release for d, _ in siblings):
         return None
     if host_release and item_distro == host_release and own.affected:
         fixed = next((v for d, v in siblings if d == host_distro and not v.affected), None)

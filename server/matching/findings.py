@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, exists, insert, literal, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from server.db.models import (Affected, AdvisoryCve, Finding, Host, HostSoftware, Software, SoftwareMatch,
+from server.db.models import (Advisory, Affected, AdvisoryCve, Finding, Host, HostSoftware, Software, SoftwareMatch,
                               UtcDateTime)
 from server.inventory.distro import FAMILIES
 from server.matching.decide import SCHEME_OF_ECOSYSTEM
@@ -56,13 +56,17 @@ def stream_applies(software_id):  # type: ignore[no-untyped-def]
     """SQL twin of ``server.matching.decide.stream_verdict``: whether the
     matched pair of ``Affected`` and ``software_id`` speaks for ``Host``. A
     host at a minor release some sibling item names (same package, same
-    advisory or one sharing a CVE: ``lookup.stream_siblings``) is decided by
+    advisory or one of its source sharing a CVE: ``lookup.stream_siblings``)
+    is decided by
     that stream's item, fixed as well by mainline's fix; hosts without a
     minor release skip both checks."""
     sibling, match = aliased(Affected), aliased(SoftwareMatch)
     mine, theirs = aliased(AdvisoryCve), aliased(AdvisoryCve)
+    own, other = aliased(Advisory), aliased(Advisory)
     shares_cve = exists().where(mine.advisory_pk == Affected.advisory_pk, theirs.advisory_pk == sibling.advisory_pk,
-                                theirs.cve == mine.cve).correlate_except(mine, theirs)
+                                theirs.cve == mine.cve, own.id == Affected.advisory_pk,
+                                other.id == sibling.advisory_pk, other.source == own.source
+                                ).correlate_except(mine, theirs, own, other)
     same = and_(sibling.ecosystem == Affected.ecosystem, sibling.match_name == Affected.match_name,
                 sibling.id != Affected.id, or_(sibling.advisory_pk == Affected.advisory_pk, shares_cve))
     # NOTE: correlated explicitly: auto-correlation reaches only the
@@ -73,7 +77,8 @@ def stream_applies(software_id):  # type: ignore[no-untyped-def]
     ).correlate_except(sibling)
     return or_(Host.release == "",
                and_(Affected.distro == Host.release, ~fixed_by_mainline),
-               and_(Affected.distro != Host.release, ~stream_sibling))
+               and_(Affected.distro == Host.distro, ~stream_sibling),
+               Affected.distro.not_in([Host.release, Host.distro]))
 
 
 def _scoped(query, host_column, affected_column, hosts, affected):  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from server.db.models import Affected, AdvisoryCve, Software
+from server.db.models import Advisory, Affected, AdvisoryCve, Software
 from server.inventory.distro import FAMILIES
 from server.matching.decide import stream_pair
 from server.matching.identity import affected_ecosystems_for
@@ -54,12 +54,15 @@ def items_of(session: Session, identities: Iterable[tuple[str, str]], distros: I
 
 
 def stream_siblings(session: Session, row: Any) -> list[Affected]:
-    """The other items of ``row``'s package in its advisory or in advisories
-    sharing a CVE with it: Red Hat publishes a CVE's mainline and minor-release
-    stream fixes in one VEX document or in one errata per stream
-    (``decide.stream_verdict``)."""
+    """The other items of ``row``'s package in its advisory or in advisories of
+    the same source sharing a CVE with it: Red Hat publishes a CVE's mainline
+    and minor-release stream fixes in one VEX document or in one errata per
+    stream (``decide.stream_verdict``). Another source (a warning letter)
+    keeps its own say."""
     cves = select(AdvisoryCve.cve).where(AdvisoryCve.advisory_pk == row.advisory_pk)
-    sharing = select(AdvisoryCve.advisory_pk).where(AdvisoryCve.cve.in_(cves))
+    source = select(Advisory.source).where(Advisory.id == row.advisory_pk).scalar_subquery()
+    sharing = (select(AdvisoryCve.advisory_pk).join(Advisory, Advisory.id == AdvisoryCve.advisory_pk)
+               .where(AdvisoryCve.cve.in_(cves), Advisory.source == source))
     return list(session.scalars(select(Affected).where(
         Affected.ecosystem == row.ecosystem, Affected.match_name == row.match_name, Affected.id != row.id,
         or_(Affected.advisory_pk == row.advisory_pk, Affected.advisory_pk.in_(sharing))).order_by(Affected.id)))
@@ -86,8 +89,12 @@ def stream_sibling_ids(session: Session, affected_ids: Sequence[int]) -> set[int
              if o.id not in affected_ids and stream_pair(t.distro, o.distro)]
     advisories = sorted({r.advisory_pk for pair in pairs for r in pair})
     cves: dict[int, set[str]] = defaultdict(set)
+    sources: dict[int, str] = {}
     for start in range(0, len(advisories), CHUNK):
+        part = advisories[start : start + CHUNK]
         for pk, cve in session.execute(select(AdvisoryCve.advisory_pk, AdvisoryCve.cve).where(
-                AdvisoryCve.advisory_pk.in_(advisories[start : start + CHUNK]))):
+                AdvisoryCve.advisory_pk.in_(part))):
             cves[pk].add(cve)
-    return {o.id for t, o in pairs if o.advisory_pk == t.advisory_pk or cves[o.advisory_pk] & cves[t.advisory_pk]}
+        sources.update(session.execute(select(Advisory.id, Advisory.source).where(Advisory.id.in_(part))).all())
+    return {o.id for t, o in pairs if o.advisory_pk == t.advisory_pk or (
+        sources[o.advisory_pk] == sources[t.advisory_pk] and cves[o.advisory_pk] & cves[t.advisory_pk])}

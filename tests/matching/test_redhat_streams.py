@@ -203,11 +203,15 @@ def test_streams_in_separate_errata_share_a_cve(sessions) -> None:  # type: igno
         assert findings(session) == {("9.2-below-eus", "RHSA-9999:0201", "widgetd"),
                                      ("9.2-eus-fix", "RHSA-9999:0201", "widgetd"),
                                      ("9.4-below", "RHSA-9999:0201", "widgetd"), *NOT_SHARING}
+    # Another source's record of the CVE names mainline only: it keeps its own say.
+    letter = Advisory(source="warning", advisory_id="CV-9999", title="CV-9999", revision="1",
+                      cves=("CVE-9999-0201",), affected=mainline.affected)
     with sessions.begin() as session:
-        publish(session, eus)
+        publish(session, eus, letter)
     with sessions() as session:
         assert findings(session) == {("9.2-below-eus", "RHSA-9999:0202", "widgetd"),
-                                     ("9.4-below", "RHSA-9999:0201", "widgetd"), *NOT_SHARING}
+                                     ("9.4-below", "RHSA-9999:0201", "widgetd"), *NOT_SHARING,
+                                     *{(h, "CV-9999", "widgetd") for h in ("9.2-below-eus", "9.2-eus-fix", "9.4-below")}}
         assert engine_findings(session) == set().union(*(naive_host(session, h.id) for h in hosts))
         rows = {(e.advisory, e.verdict, e.reason) for e in explain(session, session.get(Host, hosts[1].id),
                                                                    "RHSA-9999:0201")}
