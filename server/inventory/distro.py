@@ -6,6 +6,8 @@ is the one, explicit, exception: family names such as ``el:9`` that an
 advisory may use to cover RHEL 9 and its rebuilds at once."""
 from __future__ import annotations
 
+import re
+
 from collector.wire import OsInfo
 
 # osquery's os_version.platform -> the distro prefix advisories use.
@@ -49,7 +51,10 @@ def release_of(os: OsInfo) -> str:
     """``rhel:9.2`` for an Enterprise Linux host (os_version major.minor, as
     osquery reads os-release VERSION_ID or /etc/redhat-release), else ""."""
     platform = os.platform.lower()
-    if platform in _WITH_RELEASE and os.major:
+    # Only when the version shows the minor: CentOS 7's VERSION_ID is "7", and
+    # an unknown minor read as 0 would put the host on a 7.0 stream.
+    shown = re.search(rf"(?<![\d.]){os.major}\.{os.minor}(?![\d])", os.version)
+    if platform in _WITH_RELEASE and os.major and shown:
         return f"{_MAJOR_ONLY[platform]}:{os.major}.{os.minor}"
     return ""
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from server.db.models import Advisory, Affected, Host, HostPatch, HostSoftware, Software
 from server.errors import NotFound
 from server.inventory.distro import applies_to
-from server.matching.decide import Verdict, package_verdict, stream_label, stream_verdict, windows_os_verdict
+from server.matching.decide import (Verdict, is_minor_stream, package_verdict, stream_label, stream_verdict,
+                                   windows_os_verdict)
 from server.matching.engine import item_of
 from server.matching.identity import software_ecosystems_for
 from server.matching.lookup import stream_siblings
@@ -67,7 +68,8 @@ def _explain_item(session: Session, host: Host, advisory: Advisory, row: Affecte
         return [Explanation(advisory.advisory_id, label, host.os_build, fixed, _word(verdict), verdict.reason)]
     if not applies_to(row.distro, host.distro, host.release):
         return [Explanation(advisory.advisory_id, label, "", fixed, "not applicable",
-                            f"advisory is for {row.distro}; this host is {host.distro or host.platform or 'unknown'}")]
+                            f"advisory is for {row.distro}; this host is {host.distro or host.platform or 'unknown'}"
+                            + (f" at {host.release or 'an unknown minor'}" if is_minor_stream(row.distro) else ""))]
     binaries = may_name_binary(row.ecosystem, row.distro, row.purl)
     named = Software.match_name == row.match_name
     if binaries:

@@ -42,6 +42,13 @@ def test_hosts_have_a_minor_release(platform: str, major: int, minor: int, relea
     assert release_of(os) == release
 
 
+@pytest.mark.parametrize(("version", "major", "minor", "release"), [
+    ("9.2 (Plow)", 9, 2, "rhel:9.2"),  # osquery's os_version.version from /etc/redhat-release
+    ("8.10", 8, 10, "rhel:8.10"), ("7", 7, 0, ""), ("", 9, 0, ""), ("9.21", 9, 2, "")])
+def test_a_minor_release_only_when_the_version_shows_it(version: str, major: int, minor: int, release: str) -> None:
+    assert release_of(wire.OsInfo(name="rhel", version=version, platform="rhel", major=major, minor=minor)) == release
+
+
 def _widgetd(uuid: str, minor: int, version: str, major: int = 9) -> wire.Report:
     return linux(uuid, "rhel", major, [pkg("widgetd", version, "rpm")], minor)
 
@@ -96,7 +103,7 @@ def test_explain_names_the_stream(sessions, fixtures_dir: Path) -> None:  # type
             ("rpm widgetd (rhel:9): widgetd", "not applicable",
              "this host is at rhel:9.2: this advisory's item of stream rhel:9.2 (minor release: EUS/AUS/TUS/E4S) "
              "decides"),
-            ("rpm widgetd (rhel:9.0)", "not applicable", "advisory is for rhel:9.0; this host is rhel:9"),
+            ("rpm widgetd (rhel:9.0)", "not applicable", "advisory is for rhel:9.0; this host is rhel:9 at rhel:9.2"),
         }
         rows = {(e.item, e.verdict, e.reason) for e in explain(session, session.get(Host, at_90.id), "CVE-9999-0101")}
         assert ("rpm widgetd (rhel:9.0): widgetd", "not affected",
