@@ -6,12 +6,14 @@
 Populates a fleet as ``bench.matching`` does (child process), runs the full
 re-match, then adds what the report reads and the matching bench does not
 write (``shape``): a findings history, a unit tree, the days each host
-reported, national warnings and KEV marks. Each format is then built and
-rendered, for the whole province and for one district, in a fresh child
-process (its own peak RSS; median of ``--runs``). The floor is the one scan
-the report cannot avoid: the open host–advisory pairs, grouped by the
-database and fetched by the driver. A benchmark, not a test: it prints
-figures and never fails on them.
+reported, national warnings and KEV marks. The ended weeks a report reads
+are then counted and kept, as ``report weekly`` does once per week before
+its first report (timed on its own). Each format is then built and rendered,
+for the whole province and for one district, in a fresh child process (its
+own peak RSS; median of ``--runs``). The floor is the scan a report would
+need without kept weeks: the open host–advisory pairs at the week's end,
+grouped by the database and fetched by the driver. A benchmark, not a test:
+it prints figures and never fails on them.
 """
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ from sqlalchemy import Engine, bindparam, select, text, update
 
 from server.db.engine import make_engine, make_reader, make_sessionmaker
 from server.db.models import Advisory, Host
+from server.cli.report import PRINTED_ROWS
 from server.reports.formats import WITH_GAPS
 
 from bench import measure
@@ -57,7 +60,6 @@ RESOLVED_SPREAD = 182  # resolved over the last 26 weeks
 PROVINCE, DISTRICTS, COMMUNES = "Tỉnh Bench", 10, 10
 FIRST_UNIT = 1001
 GOAL_SECONDS = 2.0
-XLSX_ROWS = 1_048_576 - 10  # rows in a worksheet, less the gap sheet's title and header
 
 
 def _period():  # type: ignore[no-untyped-def]
@@ -310,7 +312,8 @@ def format_child(url: str, fmt: str, unit: str | None, runs: int, single_above: 
         gc.collect()
         start = time.perf_counter()
         with reader.begin() as session:
-            report = build(session, period, units, 7, now=GENERATED, with_gaps=fmt in formats.WITH_GAPS)
+            report = build(session, period, units, 7, now=GENERATED, with_gaps=fmt in formats.WITH_GAPS,
+                           max_rows=None if fmt in formats.WITH_GAPS else PRINTED_ROWS)
         body = formats.render(report, fmt, lang)
         times.append(time.perf_counter() - start)
         size = len(body)
@@ -324,12 +327,31 @@ def format_child(url: str, fmt: str, unit: str | None, runs: int, single_above: 
     return {"times": times, "bytes": size, "shown": shown, "baseline_mib": baseline, "peak_mib": _peak_mib()}
 
 
+# --------------------------------------------------------------------------- keeping the ended weeks
+
+
+def keep_child(url: str) -> dict[str, Any]:
+    """What ``report weekly`` does once per ended week before its first
+    report: count each host's figures from the findings history and keep
+    them (the report week, its trend's weeks and the one before)."""
+    from server.reports import weeks
+    from server.reports.build import TREND_WEEKS
+
+    engine = make_engine(url)
+    wanted = weeks.needed(_period(), TREND_WEEKS)
+    start = time.perf_counter()
+    kept = weeks.keep_ended(make_reader(engine), make_sessionmaker(engine), wanted, GENERATED)
+    seconds = time.perf_counter() - start
+    engine.dispose()
+    return {"total": seconds, "weeks": kept, "peak_mib": _peak_mib()}
+
+
 # --------------------------------------------------------------------------- stages of the slowest format
 
 
 # Helpers called once per pair, host or cell: a wrapper would cost more than they do.
-NOT_TIMED = frozenset({"_priority", "_percent", "_in_scope", "_detail", "_tree_rows", "overdue_at", "_midnight",
-                       "_plain", "ending", "previous"})
+NOT_TIMED = frozenset({"_percent", "_in_scope", "_detail", "_tree_rows", "_midnight", "_plain", "ending", "previous",
+                       "_scoped", "_with_gaps", "as_utc", "rank", "exploited", "late", "severity", "ended"})
 
 
 def stages_child(url: str, fmt: str, unit: str | None, lang: str, profile: int) -> dict[str, Any]:
@@ -342,7 +364,7 @@ def stages_child(url: str, fmt: str, unit: str | None, lang: str, profile: int) 
 
     import openpyxl
 
-    from server.reports import build as builder, formats, gapfacts, layout, scope as scopes
+    from server.reports import build as builder, formats, gapfacts, layout, scope as scopes, weeks
     from server.reports.build import build
 
     module = import_module(f"server.reports.formats.{fmt}")
@@ -365,7 +387,7 @@ def stages_child(url: str, fmt: str, unit: str | None, lang: str, profile: int) 
                 stack.pop()
         return timed
 
-    for owner, prefix in ((builder, "build."), (gapfacts, "gapfacts."), (scopes, "scope.")):
+    for owner, prefix in ((builder, "build."), (gapfacts, "gapfacts."), (scopes, "scope."), (weeks, "weeks.")):
         for name, value in list(vars(owner).items()):
             if inspect.isfunction(value) and name not in NOT_TIMED and name != "build":
                 if value.__module__ == owner.__name__:
@@ -398,7 +420,8 @@ def stages_child(url: str, fmt: str, unit: str | None, lang: str, profile: int) 
         profiler.enable()
     start = time.perf_counter()
     with reader.begin() as session:
-        report = builder.build(session, period, units, 7, now=GENERATED, with_gaps=fmt in formats.WITH_GAPS)
+        report = builder.build(session, period, units, 7, now=GENERATED, with_gaps=fmt in formats.WITH_GAPS,
+                               max_rows=None if fmt in formats.WITH_GAPS else PRINTED_ROWS)
     render(report, fmt, lang)
     total = time.perf_counter() - start
     top = ""
@@ -465,6 +488,7 @@ class Results:
     floor: dict[str, dict[str, Any]] = field(default_factory=dict)  # scope -> floor_child result
     formats: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (scope, fmt) -> result
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)  # format -> stages_child result
+    keep: dict[str, Any] = field(default_factory=dict)  # keep_child result
 
 
 def _version(engine: Engine) -> str:
@@ -521,15 +545,12 @@ def run(db: str, spec: Spec, workdir: Path, args: argparse.Namespace) -> Results
         for label, unit in scopes.items():
             results.floor[label] = in_child("floor_child", (url, unit, args.runs), args.timeout, args.mem_limit)
             _progress(f"floor {label}", results.floor[label])
-        sizes = {"province": fleet.pairs, "district": fleet.district_pairs}
+        results.keep = in_child("keep_child", (url,), args.timeout, args.mem_limit)
+        _progress("weeks kept", results.keep)
         for label, unit in scopes.items():
             for fmt in args.formats:
-                if fmt == "xlsx" and sizes[label] >= XLSX_ROWS and not args.force_xlsx:
-                    result = {"error": f"skipped: {sizes[label]:,} gap rows do not fit in a sheet "
-                                       f"({XLSX_ROWS:,} rows at most; --force-xlsx runs it)"}
-                else:
-                    result = in_child("format_child", (url, fmt, unit, args.runs, args.single_above, args.lang),
-                                      args.timeout, args.mem_limit)
+                result = in_child("format_child", (url, fmt, unit, args.runs, args.single_above, args.lang),
+                                  args.timeout, args.mem_limit)
                 results.formats[(label, fmt)] = result
                 _progress(f"{fmt} {label}", result)
         finished = {fmt: statistics.median(r["times"]) for (label, fmt), r in results.formats.items()
@@ -589,6 +610,15 @@ def render(results: Results) -> str:
                          f"week's end, fetched by the driver; peak RSS {floor['peak_mib']:,.0f} MiB")
         else:
             lines.append(f"floor, {label}: {floor.get('error')}")
+    keep = results.keep
+    if "weeks" in keep:
+        per_week = keep["total"] / keep["weeks"] if keep["weeks"] else 0.0
+        ratio = f", {per_week / floors['province']:,.1f}x the province floor a week" if floors.get("province") else ""
+        lines.append(f"weeks kept: {keep['weeks']} ended weeks counted from the findings history and kept in "
+                     f"{_seconds(keep['total'])} ({_seconds(per_week)} a week{ratio}; once per week, before its "
+                     f"first report); peak RSS {keep['peak_mib']:,.0f} MiB")
+    else:
+        lines.append(f"weeks kept: {keep.get('error')}")
     lines += ["", f"{'format':<10}{'scope':<10}{'median':>10}{'runs':>6}{'x floor':>9}{'goal 2 s':>10}"
                   f"{'peak RSS':>11}{'output':>11}   rows shown (new / resolved / gaps / silent / eol)"]
     for (label, fmt), r in results.formats.items():
@@ -650,8 +680,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lang", default="vi", choices=("en", "vi"))
     parser.add_argument("--profile", type=int, default=0, help="also print the N costliest functions (cProfile) "
                                                                 "of the stage run")
-    parser.add_argument("--force-xlsx", action="store_true",
-                        help="run XLSX even when the gap rows exceed a worksheet (it then fails at the last row)")
     parser.add_argument("--no-history", action="store_true",
                         help="keep findings as the re-match left them (all detected at once, none resolved)")
     parser.add_argument("--workdir", type=Path, default=None, help="folder for the SQLite file")

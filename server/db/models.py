@@ -469,9 +469,11 @@ class Finding(Base):
     __table_args__ = (
         Index("ix_findings_host_id_resolved_at", "host_id", "resolved_at"),
         Index("ix_findings_advisory_pk", "advisory_pk"),
-        Index("ix_findings_first_detected", "first_detected"),
-        Index("ix_findings_resolved_at", "resolved_at"),
-        Index("ix_findings_host_id_advisory_pk", "host_id", "advisory_pk"),
+        # What opened and closed within a week, and whether a pair was open
+        # at a moment, answered from the indexes alone (weekly report).
+        Index("ix_findings_first_detected", "first_detected", "host_id", "advisory_pk", "resolved_at"),
+        Index("ix_findings_resolved_at", "resolved_at", "host_id", "advisory_pk", "first_detected"),
+        Index("ix_findings_host_id_advisory_pk", "host_id", "advisory_pk", "first_detected", "resolved_at"),
         # At most one open finding per (host, affected item, software).
         Index(
             "uq_findings_open",
@@ -497,15 +499,17 @@ class ReportWeek(Base):
 
 
 class WeekHostGaps(Base):
-    """One host's open gaps at the end of a closed week (hosts with none
-    have no row). ``worst_rank`` orders the worst host–advisory pair as the
-    report's priority does (known-exploited and overdue first, then
-    exploited, overdue, severity); ties go to the oldest."""
+    """One host's open gaps at the end of a closed week, and whether it
+    reported that week: a row for every host enrolled by then. ``worst_rank``
+    orders the worst host–advisory pair as the report's priority does (known
+    exploited and overdue first, then exploited, overdue, severity); ties go
+    to the oldest."""
 
     __tablename__ = "week_host_gaps"
     last_day: Mapped[dt.date] = mapped_column(ForeignKey("report_weeks.last_day", ondelete="CASCADE"),
                                               primary_key=True)
     host_id: Mapped[int] = mapped_column(ForeignKey("hosts.id", ondelete="CASCADE"), primary_key=True, index=True)
+    reported: Mapped[bool] = mapped_column(Boolean)
     open_gaps: Mapped[int] = mapped_column(Integer)
     overdue_gaps: Mapped[int] = mapped_column(Integer)
     critical: Mapped[int] = mapped_column(Integer)
@@ -513,10 +517,10 @@ class WeekHostGaps(Base):
     medium: Mapped[int] = mapped_column(Integer)
     low: Mapped[int] = mapped_column(Integer)
     unknown: Mapped[int] = mapped_column(Integer)
-    oldest_open: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    oldest_open: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     worst_advisory_pk: Mapped[int | None] = mapped_column(ForeignKey("advisories.id", ondelete="SET NULL"))
-    worst_rank: Mapped[int] = mapped_column(Integer)
-    worst_first_detected: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    worst_rank: Mapped[int | None] = mapped_column(Integer)
+    worst_first_detected: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class Feed(Base):

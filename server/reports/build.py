@@ -5,6 +5,7 @@ resolved, what to install, the CSV's gap list) read findings themselves."""
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,36 +28,37 @@ Figures = dict[int, HostWeek]
 
 def build(session: Session, period: Period, unit_names: list[str], stale_days: int = 7,
           now: dt.datetime | None = None, max_actions: int = 100, with_gaps: bool = False,
-          max_changes: int = 500) -> WeeklyReport:
+          max_rows: int | None = 500) -> WeeklyReport:
     """The report for ``period`` over ``unit_names`` (each with its subtree;
     none: all units). ``with_gaps`` adds every open host–advisory pair (the
     CSV export); ``max_actions`` bounds the "hosts needing action" list and
-    ``max_changes`` each of the new and resolved lists (their totals are
-    always given)."""
+    ``max_rows`` each of the lists of new, resolved, silent and end-of-life
+    (None: all; their totals are always given: a province has thousands)."""
     now = now or dt.datetime.now(dt.timezone.utc)
     scope = scopes.load_scope(session, unit_names, period)
-    reporting = scopes.reporting(session, scope, period)
     before = periods.previous(period)
     week = _scoped(weeks.figures(session, period), scope)
     week_before = _scoped(weeks.figures(session, before), scope)
+    reporting = {h for h, w in week.items() if w.reported}
     listed = listed_hosts(session, scope.unit_ids if unit_names else None, period.end) & set(scope.hosts)
     opened = gapfacts.opened_between(session, scope, unit_names, period.start, period.end)
     closed = gapfacts.closed_between(session, scope, unit_names, period.start, period.end)
     facts = gapfacts.advisories(session, {w.worst_advisory_pk for w in week.values() if w.worst_advisory_pk}
                                 | {a for _, a in opened} | {a for _, a in closed})
-    new, resolved = _changes(scope, opened, facts), _changes(scope, closed, facts)
+    new, resolved = _changes(scope, opened, facts, max_rows), _changes(scope, closed, facts, max_rows)
+    silent, end_of_life = _silent(session, scope, period, stale_days), _end_of_life(scope, period)
     return WeeklyReport(
         period=period, units=list(unit_names), generated_at=now, stale_days=stale_days,
         summary=_summary(session, scope, period, reporting, week, before, week_before, listed),
         warnings=_warnings(session, scope, period, reporting),
         per_unit=_per_unit(scope, period, reporting, week, listed),
         actions=_actions(session, scope, period, week, facts, max_actions, listed),
-        new=new[:max_changes], resolved=resolved[:max_changes],
-        silent=_silent(session, scope, period, stale_days),
-        end_of_life=_end_of_life(scope, period),
-        trend=_trend(session, scope, period, week),
+        new=new, resolved=resolved, silent=silent[:max_rows],
+        end_of_life=end_of_life[:max_rows],
+        trend=_trend(session, scope, unit_names, period, week),
         gaps=_gap_rows(session, scope, unit_names, period) if with_gaps else [],
-        new_total=len(new), resolved_total=len(resolved),
+        new_total=len(opened), resolved_total=len(closed), silent_total=len(silent),
+        end_of_life_total=len(end_of_life),
     )
 
 
@@ -64,9 +66,14 @@ def _scoped(figures: Figures, scope: Scope) -> Figures:
     return {h: w for h, w in figures.items() if h in scope.hosts}
 
 
-def _counts(hosts: set[int], reporting: set[int], week: Figures) -> dict[str, float]:
-    mine = [w for h, w in week.items() if h in hosts]
-    return {"hosts": len(hosts), "reporting": len(hosts & reporting), "with_gaps": len(mine),
+def _with_gaps(week: Figures) -> set[int]:
+    return {h for h, w in week.items() if w.open_gaps}
+
+
+def _counts(hosts: set[int], week: Figures) -> dict[str, float]:
+    mine = [w for h, w in week.items() if h in hosts and w.open_gaps]
+    return {"hosts": len(hosts), "reporting": sum(1 for h, w in week.items() if h in hosts and w.reported),
+            "with_gaps": len(mine),
             "compliant_percent": _percent(len(hosts) - len(mine), len(hosts)),
             "open_gaps": sum(w.open_gaps for w in mine), "overdue_gaps": sum(w.overdue_gaps for w in mine),
             "overdue_hosts": sum(1 for w in mine if w.overdue_gaps)}
@@ -78,16 +85,15 @@ def _percent(part: int, whole: int) -> float:
 
 def _summary(session: Session, scope: Scope, period: Period, reporting: set[int], week: Figures,
              before: Period, week_before: Figures, listed: set[int]) -> Summary:
-    now = _counts(set(scope.hosts), reporting, week)
-    earlier_hosts = {h.id for h in scope.hosts.values() if h.enrolled_at < before.end}
-    then = _counts(earlier_hosts, scopes.reporting(session, scope, before), week_before)
+    now = _counts(set(scope.hosts), week)
+    then = _counts({h.id for h in scope.hosts.values() if h.enrolled_at < before.end}, week_before)
     by_severity = [sum(column) for column in zip(*(w.by_severity for w in week.values()))] or [0] * 5
     return Summary(hosts=int(now["hosts"]), reporting=int(now["reporting"]), with_gaps=int(now["with_gaps"]),
                    compliant_percent=now["compliant_percent"],
                    open_by_severity=dict(zip(weeks.SEVERITIES, by_severity)),
                    open_gaps=int(now["open_gaps"]), overdue_gaps=int(now["overdue_gaps"]),
                    overdue_hosts=int(now["overdue_hosts"]), previous=then, botnet_listed=len(listed),
-                   botnet_handled=len(listed - set(week)))
+                   botnet_handled=len(listed - _with_gaps(week)))
 
 
 def _tree_rows(scope: Scope):  # type: ignore[no-untyped-def]
@@ -113,33 +119,37 @@ def _warnings(session: Session, scope: Scope, period: Period, reporting: set[int
             continue
         overdue = bool(warning.deadline and warning.deadline < period.end.date())
 
-        def row(unit: str, depth: int, subtotal: bool, hosts: set[int]) -> WarningUnitRow:
-            affected = {h for h in status if h in hosts}
-            unpatched = {h for h in affected if status[h]}
-            return WarningUnitRow(unit, depth, subtotal, len(affected), len(affected - unpatched), len(unpatched),
-                                  len(unpatched) if overdue else 0, len(unpatched - reporting))
+        affected_all = frozenset(status)
+        unpatched_all = frozenset(h for h, still in status.items() if still)
+
+        def row(unit: str, depth: int, subtotal: bool, hosts: frozenset[int]) -> WarningUnitRow:
+            # Set operations: a province has a hundred units and thousands of affected hosts.
+            affected, unpatched = affected_all & hosts, unpatched_all & hosts
+            return WarningUnitRow(unit, depth, subtotal, len(affected), len(affected) - len(unpatched),
+                                  len(unpatched), len(unpatched) if overdue else 0, len(unpatched - reporting))
 
         rows = [row(scope.unit_name(u), depth, sub, hosts) for u, depth, sub, hosts in _tree_rows(scope)]
         sections.append(WarningSection(
             number=warning.number, issued_on=warning.issued_on, issuing_body=warning.issuing_body,
             subject=warning.subject, deadline=warning.deadline, overdue=overdue,
             due_soon=bool(warning.deadline and not overdue and warning.deadline <= period.last_day + DUE_SOON),
-            rows=[r for r in rows if r.affected], total=row("TOTAL", 0, True, set(scope.hosts))))
+            rows=[r for r in rows if r.affected], total=row("TOTAL", 0, True, frozenset(scope.hosts))))
     return sections
 
 
 def _per_unit(scope: Scope, period: Period, reporting: set[int], week: Figures, listed: set[int]) -> list[UnitRow]:
+    gaps = _with_gaps(week)
     rows = []
     for unit_id, depth, subtotal, hosts in _tree_rows(scope):
-        mine = [week[h] for h in hosts if h in week]
-        oldest = min((w.oldest_open for w in mine), default=None)
+        mine = [week[h] for h in hosts if h in week and week[h].open_gaps]
+        oldest = min((w.oldest_open for w in mine if w.oldest_open), default=None)
         rows.append(UnitRow(
             unit=scope.unit_name(unit_id), code=scope.tree.nodes[unit_id].code, depth=depth, subtotal=subtotal,
             hosts=len(hosts), reporting=len(hosts & reporting),
             compliant_percent=_percent(len(hosts) - len(mine), len(hosts)),
             open_gaps=sum(w.open_gaps for w in mine), overdue_gaps=sum(w.overdue_gaps for w in mine),
             oldest_gap_days=(period.end - oldest).days if oldest else None,
-            botnet_listed=len(hosts & listed), botnet_handled=len({h for h in hosts & listed if h not in week})))
+            botnet_listed=len(hosts & listed), botnet_handled=len(hosts & listed - gaps)))
     return rows
 
 
@@ -149,7 +159,7 @@ def _actions(session: Session, scope: Scope, period: Period, week: Figures, fact
     exploited and overdue first, then exploited, overdue, severity; then the
     oldest, then the most gaps), botnet-listed hosts first (the directive:
     fix those machines first)."""
-    ranked = sorted(week.items(), key=lambda item: (item[0] not in listed, item[1].worst_rank,
+    ranked = sorted(((h, w) for h, w in week.items() if w.open_gaps), key=lambda item: (item[0] not in listed, item[1].worst_rank,
                                                     item[1].worst_first_detected, -item[1].open_gaps,
                                                     scope.hosts[item[0]].hostname))[:limit]
     addresses = _last_addresses(session, [h for h, _ in ranked])
@@ -163,7 +173,7 @@ def _actions(session: Session, scope: Scope, period: Period, week: Figures, fact
             os=host.os, build=builds.get(h, host.build), gaps=w.open_gaps, exploited=weeks.exploited(w.worst_rank),
             overdue=weeks.late(w.worst_rank), worst_advisory=fact.name if fact else "",
             worst_severity=fact.severity if fact else weeks.severity(w.worst_rank), worst_item=items, install=install,
-            oldest_days=(period.end - w.oldest_open).days, botnet_listed=h in listed))
+            oldest_days=(period.end - w.oldest_open).days if w.oldest_open else 0, botnet_listed=h in listed))
     return rows
 
 
@@ -179,13 +189,19 @@ def _last_addresses(session: Session, host_ids: list[int]) -> dict[int, str]:
     return {h: address for h, (_, address) in found.items()}
 
 
-def _changes(scope: Scope, pairs: dict[tuple[int, int], dt.datetime], facts: dict[int, AdvisoryFact]
-             ) -> list[ChangeRow]:
-    """Host–advisory pairs that opened or closed within the week, with when."""
-    rows = [ChangeRow(scope.hosts[h].hostname, scope.unit_name(scope.hosts[h].unit_id), facts[a].name,
-                      facts[a].severity, ", ".join(facts[a].cves[:3]), at)
-            for (h, a), at in pairs.items() if h in scope.hosts]
-    return sorted(rows, key=lambda r: (SEVERITY_RANK.get(r.severity, 4), r.unit, r.host, r.advisory))
+def _changes(scope: Scope, pairs: dict[tuple[int, int], gapfacts.Stamp], facts: dict[int, AdvisoryFact],
+             limit: int | None) -> list[ChangeRow]:
+    """The first ``limit`` (None: all) host–advisory pairs that opened or
+    closed within the week, most severe first, with when."""
+    def key(pair: tuple[int, int]) -> tuple[int, str, str, str]:
+        host, fact = scope.hosts[pair[0]], facts[pair[1]]
+        return SEVERITY_RANK.get(fact.severity, 4), scope.unit_name(host.unit_id), host.hostname, fact.name
+
+    mine = [pair for pair in pairs if pair[0] in scope.hosts]
+    chosen = sorted(mine, key=key) if limit is None else heapq.nsmallest(limit, mine, key=key)
+    return [ChangeRow(scope.hosts[h].hostname, scope.unit_name(scope.hosts[h].unit_id), facts[a].name,
+                      facts[a].severity, ", ".join(facts[a].cves[:3]), weeks.as_utc(pairs[(h, a)]))
+            for h, a in chosen]
 
 
 def _silent(session: Session, scope: Scope, period: Period, stale_days: int) -> list[SilentRow]:
@@ -210,14 +226,21 @@ def _end_of_life(scope: Scope, period: Period) -> list[EolRow]:
     return sorted(rows, key=lambda r: (r.end_of_support, r.unit, r.host))
 
 
-def _trend(session: Session, scope: Scope, period: Period, week: Figures) -> list[TrendPoint]:
+def _trend(session: Session, scope: Scope, unit_names: list[str], period: Period, week: Figures
+           ) -> list[TrendPoint]:
+    """Open and overdue gaps and hosts reporting over the last weeks: kept
+    weeks added up by the database, the others counted."""
+    wanted = [periods.previous(period, n) for n in range(TREND_WEEKS - 1, -1, -1)]
+    totals = weeks.kept_totals(session, wanted, scopes.host_filter(scope, unit_names))
     points = []
-    for n in range(TREND_WEEKS - 1, -1, -1):
-        then = periods.previous(period, n)
-        figures = week if n == 0 else _scoped(weeks.figures(session, then), scope)
-        points.append(TrendPoint(then.iso_week, then.last_day, sum(w.open_gaps for w in figures.values()),
-                                 sum(w.overdue_gaps for w in figures.values()),
-                                 len(scopes.reporting(session, scope, then))))
+    for then in wanted:
+        figures = week if then == period else None
+        if figures is None and then.last_day not in totals:
+            figures = _scoped(weeks.count(session, then), scope)
+        found = totals[then.last_day] if figures is None else (
+            sum(w.open_gaps for w in figures.values()), sum(w.overdue_gaps for w in figures.values()),
+            sum(1 for w in figures.values() if w.reported))
+        points.append(TrendPoint(then.iso_week, then.last_day, *found))
     return points
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import String, case, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from server.db.models import Advisory, Affected, Finding, Host, Software, Warning
@@ -39,7 +39,9 @@ def advisories(session: Session, ids: set[int]) -> dict[int, AdvisoryFact]:
     found: dict[int, AdvisoryFact] = {}
     ordered = sorted(ids)
     for start in range(0, len(ordered), 500):
-        for a in session.scalars(select(Advisory).where(Advisory.id.in_(ordered[start:start + 500]))):
+        for a in session.execute(select(Advisory.id, Advisory.advisory_id, Advisory.severity, Advisory.exploited,
+                                        Advisory.deadline, Advisory.kev_due_date, Advisory.cves)
+                                 .where(Advisory.id.in_(ordered[start:start + 500]))):
             due = [d for d in (a.deadline, a.kev_due_date) if d is not None]
             number = warnings.get(a.id, "")
             found[a.id] = AdvisoryFact(a.id, number or a.advisory_id, number, (a.severity or "").lower(),
@@ -61,9 +63,14 @@ def open_pairs(session: Session, scope: Scope, unit_names: list[str], at: dt.dat
     return {(h, a): Pair(n, first) for h, a, n, first in session.execute(query) if h in scope.hosts}
 
 
+# A moment as the database gives it when its conversion is skipped (lists of
+# tens of thousands where only the few shown are converted).
+Stamp = str | dt.datetime
+
+
 def opened_between(session: Session, scope: Scope, unit_names: list[str], start: dt.datetime,
-                   end: dt.datetime) -> dict[tuple[int, int], dt.datetime]:
-    """(host, advisory) -> when it opened, of the pairs open at ``end`` that
+                   end: dt.datetime) -> dict[tuple[int, int], Stamp]:
+    """(host, advisory) -> when it opened (``weeks.as_utc`` reads it), of the pairs open at ``end`` that
     were not open at ``start`` (every finding of theirs open at ``end`` was
     first detected after ``start``)."""
     earlier = aliased(Finding)
@@ -71,21 +78,21 @@ def opened_between(session: Session, scope: Scope, unit_names: list[str], start:
                               earlier.first_detected <= start,
                               or_(earlier.resolved_at.is_(None), earlier.resolved_at > start))
     query = _in_scope(
-        select(Finding.host_id, Finding.advisory_pk, func.min(Finding.first_detected))
+        select(Finding.host_id, Finding.advisory_pk, type_coerce(func.min(Finding.first_detected), String))
         .where(Finding.first_detected > start, open_at(end), ~was_open)
         .group_by(Finding.host_id, Finding.advisory_pk), scope, unit_names)
     return {(h, a): at for h, a, at in session.execute(query) if h in scope.hosts}
 
 
 def closed_between(session: Session, scope: Scope, unit_names: list[str], start: dt.datetime,
-                   end: dt.datetime) -> dict[tuple[int, int], dt.datetime]:
-    """(host, advisory) -> when its last finding closed, of the pairs open at
+                   end: dt.datetime) -> dict[tuple[int, int], Stamp]:
+    """(host, advisory) -> when its last finding closed (``weeks.as_utc`` reads it), of the pairs open at
     ``start`` and no longer open at ``end``."""
     later = aliased(Finding)
     still_open = exists().where(later.host_id == Finding.host_id, later.advisory_pk == Finding.advisory_pk,
                                 open_at(end, later))
     query = _in_scope(
-        select(Finding.host_id, Finding.advisory_pk, func.max(Finding.resolved_at))
+        select(Finding.host_id, Finding.advisory_pk, type_coerce(func.max(Finding.resolved_at), String))
         .where(Finding.resolved_at > start, Finding.resolved_at <= end, Finding.first_detected <= start,
                ~still_open)
         .group_by(Finding.host_id, Finding.advisory_pk), scope, unit_names)

@@ -214,8 +214,14 @@ PHRASES: dict[str, tuple[str, str]] = {
     "never": ("never", "chưa bao giờ"),
     "more_actions": ("… and {count} more hosts with gaps (see the CSV or XLSX export)",
                      "… và {count} máy khác còn lỗ hổng (xem tệp CSV hoặc XLSX)"),
-    "more_changes": ("… and {count} more host–advisory pairs (the most severe are listed first)",
-                     "… và {count} cặp máy – cảnh báo khác (đã liệt kê các cặp nghiêm trọng nhất trước)"),
+    "more_gaps_in_csv": ("… and {count} more host–advisory pairs: too many for a spreadsheet; "
+                         "report weekly --format csv lists them all",
+                         "… và {count} cặp máy – cảnh báo khác: quá nhiều cho một bảng tính; "
+                         "report weekly --format csv liệt kê đầy đủ"),
+    "more_hosts": ("… and {count} more hosts (the XLSX and JSON exports list them all)",
+                   "… và {count} máy khác (tệp XLSX và JSON liệt kê đầy đủ)"),
+    "more_changes": ("… and {count} more host–advisory pairs, less severe (the XLSX and JSON exports list them all)",
+                     "… và {count} cặp máy – cảnh báo khác, ít nghiêm trọng hơn (tệp XLSX và JSON liệt kê đầy đủ)"),
     "trend_open": ("Open gaps", "Lỗ hổng chưa xử lý"),
     "trend_overdue": ("Overdue gaps", "Lỗ hổng quá hạn"),
     "trend_reporting": ("Hosts reporting", "Số máy báo cáo"),

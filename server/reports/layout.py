@@ -148,10 +148,9 @@ def _changes(report: WeeklyReport, lang: str) -> Section:
     headers = [label(k, lang) for k in ("host", "unit", "advisory", "severity", "cves", "at")]
 
     def table(key: str, rows, total: int) -> Table:  # type: ignore[no-untyped-def]
-        more = total - len(rows)
         return Table(key, phrase(f"section_{key}", lang), headers,
                      [[r.host, r.unit, r.advisory, severity(r.severity, lang), r.items, r.at] for r in rows],
-                     notes=[phrase("more_changes", lang, count=more)] if more > 0 else [])
+                     notes=_more("more_changes", total - len(rows), lang))
 
     return Section("changes", phrase("section_changes", lang), [table("new", report.new, report.new_total),
                                                                  table("resolved", report.resolved,
@@ -162,11 +161,18 @@ def _silent(report: WeeklyReport, lang: str) -> Section:
     silent = Table("silent", phrase("section_silent_hosts", lang, days=report.stale_days),
                    [label(k, lang) for k in ("host", "unit", "last_report", "days_silent")],
                    [[r.host, r.unit, r.last_report.date() if r.last_report else phrase("never", lang),
-                     r.days_silent] for r in report.silent])
+                     r.days_silent] for r in report.silent],
+                   notes=_more("more_hosts", report.silent_total - len(report.silent), lang))
     eol = Table("end_of_life", phrase("section_eol", lang),
                 [label(k, lang) for k in ("host", "unit", "os", "release", "end_of_support")],
-                [[r.host, r.unit, r.os, r.release, r.end_of_support] for r in report.end_of_life])
+                [[r.host, r.unit, r.os, r.release, r.end_of_support] for r in report.end_of_life],
+                notes=_more("more_hosts", report.end_of_life_total - len(report.end_of_life), lang))
     return Section("silent", phrase("section_silent", lang), [silent, eol])
+
+
+def _more(key: str, count: int, lang: str) -> list[str]:
+    """The note under a list cut short (``build``'s ``max_rows``)."""
+    return [phrase(key, lang, count=count)] if count > 0 else []
 
 
 def _trend(report: WeeklyReport, lang: str) -> Section:

@@ -179,6 +179,8 @@ class WeeklyReport:
     end_of_life: list[EolRow]
     trend: list[TrendPoint]
     gaps: list[GapRow]
-    # How many pairs opened and closed in all; the lists above may hold fewer.
+    # How many rows the lists above have in all; they may hold fewer.
     new_total: int = 0
     resolved_total: int = 0
+    silent_total: int = 0
+    end_of_life_total: int = 0

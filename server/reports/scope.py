@@ -63,31 +63,29 @@ def load_scope(session: Session, unit_names: list[str], period: Period) -> Scope
     tree = UnitTree.load(session)
     tops = tree.top(unit_names)
     unit_ids = set().union(*(tree.subtree(u) for u in tops)) if tops else set()
-    query = select(Host).where(Host.enrolled_at < period.end)
+    query = select(Host.id, Host.hostname, Host.unit_id, Host.os_name, Host.os_version, Host.os_build, Host.platform,
+                   Host.distro, Host.enrolled_at).where(Host.enrolled_at < period.end)
     if unit_names:
         query = query.where(Host.unit_id.in_(sorted(unit_ids)))
     hosts = {
         h.id: HostFact(h.id, h.hostname, h.unit_id, f"{h.os_name} {h.os_version}".strip(), h.os_build, h.platform,
                        h.os_version, h.distro, h.enrolled_at)
-        for h in session.scalars(query)
+        for h in session.execute(query)
     }
     return Scope(tree, tops, unit_ids, hosts)
 
 
-def reporting(session: Session, scope: Scope, period: Period) -> set[int]:
-    """Hosts that reported during ``period``."""
-    return {
-        host_id for (host_id,) in session.execute(
-            select(HostReportDay.host_id).distinct()
-            .where(HostReportDay.day >= period.start.date(), HostReportDay.day < period.end.date())
-        ) if host_id in scope.hosts
-    }
+def host_filter(scope: Scope, unit_names: list[str]):  # type: ignore[no-untyped-def]
+    """The report's hosts as a subquery for SQL that adds up per host, or
+    None for all units (then no filter is needed)."""
+    if not unit_names:
+        return None
+    return select(Host.id).where(Host.unit_id.in_(sorted(scope.unit_ids)))
 
 
 def last_report_days(session: Session, scope: Scope, before: dt.datetime) -> dict[int, dt.date]:
-    """Each host's last day with a report before ``before``."""
-    rows = session.execute(
-        select(HostReportDay.host_id, func.max(HostReportDay.day))
-        .where(HostReportDay.day < before.date()).group_by(HostReportDay.host_id)
-    )
-    return {host_id: day for host_id, day in rows if host_id in scope.hosts}
+    """Each host's last day with a report before ``before`` (one index look-up per host)."""
+    last = (select(func.max(HostReportDay.day))
+            .where(HostReportDay.host_id == Host.id, HostReportDay.day < before.date()).scalar_subquery())
+    rows = session.execute(select(Host.id, last).where(Host.enrolled_at < before))
+    return {host_id: day for host_id, day in rows if host_id in scope.hosts and day is not None}

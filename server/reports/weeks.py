@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import String, delete, func, insert, select, type_coerce
 from sqlalchemy.orm import Session, sessionmaker
 
-from server.db.models import Advisory, Finding, ReportWeek, WeekHostGaps
+from server.db.models import Advisory, Finding, Host, HostReportDay, ReportWeek, WeekHostGaps
 from server.db.upsert import insert_or_skip
 from server.queries import open_at
 from server.reports import period as periods
@@ -24,13 +25,14 @@ _SEVERITY_INDEX = {name: i for i, name in enumerate(SEVERITIES)}
 
 @dataclass(frozen=True)
 class HostWeek:
-    open_gaps: int
+    reported: bool  # sent a report during the week
+    open_gaps: int  # findings open at the week's end
     overdue_gaps: int
     by_severity: tuple[int, int, int, int, int]  # findings, in SEVERITIES order
-    oldest_open: dt.datetime
+    oldest_open: dt.datetime | None  # None: no open gap
     worst_advisory_pk: int | None
-    worst_rank: int  # see rank(); lower is worse
-    worst_first_detected: dt.datetime
+    worst_rank: int | None  # see rank(); lower is worse
+    worst_first_detected: dt.datetime | None
 
 
 def rank(exploited: bool, late: bool, severity: str) -> int:
@@ -40,9 +42,11 @@ def rank(exploited: bool, late: bool, severity: str) -> int:
             | _SEVERITY_INDEX.get(severity, 4))
 
 
-def _utc(value: object) -> dt.datetime:
+def as_utc(value: object) -> dt.datetime | None:
     """A timestamp read without the column type's conversion: SQLite gives
     its stored text, PostgreSQL an aware datetime."""
+    if value is None:
+        return None
     if isinstance(value, str):
         return dt.datetime.fromisoformat(value).replace(tzinfo=dt.timezone.utc)
     assert isinstance(value, dt.datetime)
@@ -63,15 +67,15 @@ def _advisory_terms(session: Session, day: dt.date) -> dict[int, tuple[int, int,
     return terms
 
 
-def count(session: Session, at: dt.datetime, host_ids: set[int] | None = None) -> dict[int, HostWeek]:
-    """Every host's open gaps at ``at`` (only ``host_ids`` when given), from
-    the findings history: one pass over the pairs open then."""
+def count(session: Session, period: Period) -> dict[int, HostWeek]:
+    """Every host enrolled by the end of ``period`` with its open gaps then,
+    from the findings history (one pass over the pairs open at that moment),
+    and whether it reported during the week."""
+    at = period.end
     terms = _advisory_terms(session, at.date())
     query = (select(Finding.host_id, Finding.advisory_pk, func.count(),
                     type_coerce(func.min(Finding.first_detected), String))
              .where(open_at(at)).group_by(Finding.host_id, Finding.advisory_pk))
-    if host_ids is not None:
-        query = query.where(Finding.host_id.in_(sorted(host_ids)))
     # host -> [open, overdue, 5 severity counts, oldest, worst (rank, first, advisory)]
     totals: dict[int, list] = {}  # type: ignore[type-arg]
     for host_id, advisory_pk, n, first in session.execute(query):
@@ -87,24 +91,57 @@ def count(session: Session, at: dt.datetime, host_ids: set[int] | None = None) -
             found[7] = first
         if (order, first) < found[8][:2]:
             found[8] = (order, first, advisory_pk)
-    return {host_id: HostWeek(t[0], t[1], (t[2], t[3], t[4], t[5], t[6]), _utc(t[7]), t[8][2], t[8][0], _utc(t[8][1]))
-            for host_id, t in totals.items()}
+    reported = set(session.scalars(select(HostReportDay.host_id).distinct().where(
+        HostReportDay.day >= period.start.date(), HostReportDay.day < at.date())))
+    figures = {}
+    for host_id in session.scalars(select(Host.id).where(Host.enrolled_at < at)):
+        t = totals.get(host_id)
+        figures[host_id] = HostWeek(host_id in reported, 0, 0, (0, 0, 0, 0, 0), None, None, None, None) if t is None \
+            else HostWeek(host_id in reported, t[0], t[1], (t[2], t[3], t[4], t[5], t[6]), as_utc(t[7]), t[8][2],
+                          t[8][0], as_utc(t[8][1]))
+    return figures
+
+
+_KEPT_COLUMNS = (WeekHostGaps.host_id, WeekHostGaps.reported, WeekHostGaps.open_gaps, WeekHostGaps.overdue_gaps,
+                 WeekHostGaps.critical, WeekHostGaps.high, WeekHostGaps.medium, WeekHostGaps.low, WeekHostGaps.unknown,
+                 type_coerce(WeekHostGaps.oldest_open, String), WeekHostGaps.worst_advisory_pk, WeekHostGaps.worst_rank,
+                 type_coerce(WeekHostGaps.worst_first_detected, String))
+
+
+def is_kept(session: Session, period: Period) -> bool:
+    return session.get(ReportWeek, period.last_day) is not None
 
 
 def read_kept(session: Session, period: Period) -> dict[int, HostWeek] | None:
     """The kept figures of ``period``, or None when it is not kept."""
-    if session.get(ReportWeek, period.last_day) is None:
+    if not is_kept(session, period):
         return None
-    rows = session.scalars(select(WeekHostGaps).where(WeekHostGaps.last_day == period.last_day))
-    return {r.host_id: HostWeek(r.open_gaps, r.overdue_gaps, (r.critical, r.high, r.medium, r.low, r.unknown),
-                                r.oldest_open, r.worst_advisory_pk, r.worst_rank, r.worst_first_detected)
-            for r in rows}
+    rows = session.execute(select(*_KEPT_COLUMNS).where(WeekHostGaps.last_day == period.last_day))
+    return {r[0]: HostWeek(bool(r[1]), r[2], r[3], (r[4], r[5], r[6], r[7], r[8]), as_utc(r[9]), r[10], r[11],
+                           as_utc(r[12])) for r in rows}
+
+
+def kept_totals(session: Session, wanted: list[Period], host_ids: Any = None) -> dict[dt.date, tuple[int, int, int]]:
+    """Last day -> (open gaps, overdue gaps, hosts reporting) of the kept
+    weeks among ``wanted``, over ``host_ids`` (a subquery or ids; None:
+    every host), added up by the database."""
+    query = (select(WeekHostGaps.last_day, func.sum(WeekHostGaps.open_gaps), func.sum(WeekHostGaps.overdue_gaps),
+                    func.count().filter(WeekHostGaps.reported))
+             .where(WeekHostGaps.last_day.in_([p.last_day for p in wanted])).group_by(WeekHostGaps.last_day))
+    if host_ids is not None:
+        query = query.where(WeekHostGaps.host_id.in_(host_ids))
+    kept = set(session.scalars(select(ReportWeek.last_day).where(ReportWeek.last_day.in_(
+        [p.last_day for p in wanted]))))
+    totals = {day: (0, 0, 0) for day in kept}  # a kept week may have had no host
+    totals.update({day: (int(opened or 0), int(late or 0), int(reporting or 0))
+                   for day, opened, late, reporting in session.execute(query)})
+    return totals
 
 
 def figures(session: Session, period: Period) -> dict[int, HostWeek]:
     """The figures of ``period``: kept, or counted when it is not."""
     kept = read_kept(session, period)
-    return kept if kept is not None else count(session, period.end)
+    return kept if kept is not None else count(session, period)
 
 
 def keep(session: Session, period: Period, counted: dict[int, HostWeek]) -> bool:
@@ -116,7 +153,8 @@ def keep(session: Session, period: Period, counted: dict[int, HostWeek]) -> bool
     if not claimed.rowcount:
         return False
     session.execute(delete(WeekHostGaps).where(WeekHostGaps.last_day == period.last_day))
-    rows = [{"last_day": period.last_day, "host_id": h, "open_gaps": w.open_gaps, "overdue_gaps": w.overdue_gaps,
+    rows = [{"last_day": period.last_day, "host_id": h, "reported": w.reported, "open_gaps": w.open_gaps,
+             "overdue_gaps": w.overdue_gaps,
              **dict(zip(SEVERITIES, w.by_severity)), "oldest_open": w.oldest_open,
              "worst_advisory_pk": w.worst_advisory_pk, "worst_rank": w.worst_rank,
              "worst_first_detected": w.worst_first_detected} for h, w in counted.items()]
@@ -161,7 +199,7 @@ def keep_ended(read: sessionmaker[Session], write: sessionmaker[Session], wanted
         with read.begin() as session:
             if session.get(ReportWeek, period.last_day) is not None:
                 continue
-            counted = count(session, period.end)
+            counted = count(session, period)
         with write.begin() as session:
             kept += keep(session, period, counted)
     return kept

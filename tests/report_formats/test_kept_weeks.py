@@ -37,7 +37,7 @@ def test_a_report_from_kept_weeks_is_the_counted_report(fleet) -> None:  # type:
         assert session.scalar(select(func.count()).select_from(ReportWeek)) == TREND_WEEKS + 1
         assert session.scalar(select(func.count()).select_from(WeekHostGaps)) > 0
         for period in wanted:  # each kept week holds what counting gives
-            assert weeks.read_kept(session, period) == weeks.count(session, period.end)
+            assert weeks.read_kept(session, period) == weeks.count(session, period)
     kept = weekly(sessions)
     assert dataclasses.asdict(kept) == dataclasses.asdict(counted)
     assert formats.render(kept, "text", "vi") == formats.render(counted, "text", "vi")
@@ -52,7 +52,7 @@ def test_a_week_not_ended_is_counted_each_time_and_never_kept(fleet) -> None:  #
     assert weeks.keep_ended(make_reader(engine), sessions, [WEEK], during) == 0
     with sessions() as session:
         assert session.get(ReportWeek, WEEK.last_day) is None
-        assert weeks.figures(session, WEEK) == weeks.count(session, WEEK.end)
+        assert weeks.figures(session, WEEK) == weeks.count(session, WEEK)
 
 
 @pytest.mark.postgres
@@ -70,7 +70,7 @@ def test_a_kept_week_stays_as_it_stood_when_new_findings_arrive(fleet) -> None: 
                             matcher="test", first_detected=later))
     assert dataclasses.asdict(weekly(sessions)) == dataclasses.asdict(before)
     with sessions() as session:  # the week after does see them
-        assert weeks.count(session, periods.previous(WEEK, -1).end) != weeks.count(session, WEEK.end)
+        assert weeks.count(session, periods.previous(WEEK, -1)) != weeks.count(session, WEEK)
 
 
 def test_rank_orders_as_the_report_priority() -> None:
@@ -92,7 +92,7 @@ def test_long_lists_of_changes_are_cut_with_their_total(fleet) -> None:  # type:
     with make_reader(_engine).begin() as session:
         from server.reports.build import build
 
-        cut = build(session, WEEK, [], now=GENERATED, max_changes=2)
+        cut = build(session, WEEK, [], now=GENERATED, max_rows=2)
     assert cut.resolved == full.resolved[:2] and cut.resolved_total == full.resolved_total
     text = formats.render(cut, "text", "en").decode()
     assert f"… and {full.resolved_total - 2} more host–advisory pairs" in text
