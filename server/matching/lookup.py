@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from server.db.models import Advisory, Affected, AdvisoryCve, Software
 from server.inventory.distro import FAMILIES
-from server.matching.decide import stream_pair
+from server.matching.decide import is_minor_stream, stream_pair
 from server.matching.identity import affected_ecosystems_for
 from server.matching.rpm_names import BINARY_KEY
 
@@ -81,12 +81,21 @@ def stream_sibling_ids(session: Session, affected_ids: Sequence[int]) -> set[int
                                Affected.distro.like("rhel:%")))]
     if not touched:
         return set()
-    others: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    # (ecosystem, name, distro) -> items; a major's minor-release streams
+    others: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
+    minors: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for row in by_identity(session, Affected, columns, {(r.ecosystem, r.match_name) for r in touched},
                            Affected.distro.like("rhel:%")):
-        others[(row.ecosystem, row.match_name)].append(row)
-    pairs = [(t, o) for t in touched for o in others[(t.ecosystem, t.match_name)]
-             if o.id not in affected_ids and stream_pair(t.distro, o.distro)]
+        others[(row.ecosystem, row.match_name, row.distro)].append(row)
+        if is_minor_stream(row.distro):
+            minors[(row.ecosystem, row.match_name, row.distro.rsplit(".", 1)[0])].add(row.distro)
+    wanted = set(ids)
+    pairs = []
+    for t in touched:
+        related = ([t.distro.rsplit(".", 1)[0]] if is_minor_stream(t.distro)
+                   else minors[(t.ecosystem, t.match_name, t.distro)])
+        pairs.extend((t, o) for distro in related for o in others[(t.ecosystem, t.match_name, distro)]
+                     if o.id not in wanted and stream_pair(t.distro, o.distro))
     advisories = sorted({r.advisory_pk for pair in pairs for r in pair})
     cves: dict[int, set[str]] = defaultdict(set)
     sources: dict[int, str] = {}
