@@ -22,7 +22,8 @@ def osquery() -> None:
 
 @osquery.command("flags")
 @click.option("--server", required=True, metavar="URL", help="This server as the PCs reach it: https://HOST[:PORT].")
-@click.option("--unit", required=True, metavar="NAME", help="Unit (đơn vị) the PCs enroll into: a new secret for it.")
+@click.option("--unit", required=True, metavar="NAME",
+              help="Unit (đơn vị) the PCs enroll into: a new secret for it.")
 @click.option("--os", "os_name", type=click.Choice(sorted(osquery_flags.LAYOUTS)), default="windows",
               show_default=True, help="Where the official osquery package of this OS keeps its files.")
 @click.option("--ca-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),

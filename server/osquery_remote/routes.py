@@ -31,6 +31,9 @@ from server.inventory import enroll as enrollment
 from server.inventory.service import apply_report
 from server.osquery_remote import assemble, bodies, refresh, results, schedule, status, store
 from server.osquery_remote import openapi as oa
+from server.osquery_remote import triage
+from server.triage import requests as triage_requests
+from server.triage import snapshots
 from server.osquery_remote.enroll import enroll_request
 from server.settings import Settings
 
@@ -62,7 +65,8 @@ def install(app: FastAPI, writer: sessionmaker[Session], reader: sessionmaker[Se
     @app.post(f"{PREFIX}/enroll", tags=["osquery"], openapi_extra=oa.body(oa.ENROLL),
               responses=oa.answers(oa.ENROLL_ANSWER, 400, 403, 413, 415, 422, 429, 503))
     async def enroll(request: Request) -> JSONResponse:
-        """osqueryd's enrollment: ``{enroll_secret, host_identifier, platform_type, host_details}`` -> ``{node_key}``."""
+        """osqueryd's enrollment: ``{enroll_secret, host_identifier, platform_type, host_details}``
+        -> ``{node_key}``."""
         raw, encoding = await body.read_raw(request, limits.MAX_ENROLL_BYTES)
         try:
             answer = await run_in_threadpool(_enroll, writer, queue, raw, encoding, source(request), settings)
@@ -190,20 +194,25 @@ def _distributed_read(writer: sessionmaker[Session], reader: sessionmaker[Sessio
     nothing = {"queries": {}, "node_invalid": False}
     try:
         # osqueryd asks every --distributed_interval seconds: only a host
-        # with an inventory asked of it, or none received yet (one approved
-        # a moment ago), takes the write queue's turn.
+        # with an inventory or a triage snapshot asked of it, or no inventory
+        # received yet (one approved a moment ago), takes the write queue's turn.
         with reader() as session:
             host = _host(session, node_key, lock=False)
             stored = store.stored(session, host.id)
-            if refresh.waiting(session, host.id) is None and stored:
+            triage_asked = triage_requests.pending(session, host.id) is not None
+            if refresh.waiting(session, host.id) is None and stored and not triage_asked:
                 return nothing
         with queue.turn(), writer.begin() as session:
             host = _host(session, node_key, lock=True)
             now = utcnow()
-            if not stored and refresh.waiting(session, host.id) is None:
-                refresh.ask(session, host.id, "enrollment", now)
+            if (not stored or triage_asked) and refresh.waiting(session, host.id) is None:
+                refresh.ask(session, host.id, "triage" if triage_asked else "enrollment", now)
             platform = assemble.platform_of(stored) or _platform(host)
-            return {"queries": refresh.hand_out(session, host.id, platform, now), "node_invalid": False}
+            queries = refresh.hand_out(session, host.id, platform, now)
+            if queries and triage_asked:
+                # With the inventory refresh, so it goes out again only as that does.
+                queries.update(triage.to_hand_out(platform))
+            return {"queries": queries, "node_invalid": False}
     except NodeInvalid:
         return NODE_INVALID
     except PendingApproval:
@@ -217,6 +226,11 @@ def _platform(host: Host) -> str | None:
     return host.platform if host.platform in ("windows", "darwin") else "linux"
 
 
+def _failure(name: str, code: int, messages: dict[str, Any]) -> str:
+    message = messages.get(name)
+    return message if isinstance(message, str) and message else f"osquery status {code}"
+
+
 def _distributed_write(writer: sessionmaker[Session], queue: WriteQueue, data: dict[str, Any], settings: Settings,
                        observed: str) -> dict[str, Any]:
     node_key = _node_key(data, "distributed.write")
@@ -227,36 +241,47 @@ def _distributed_write(writer: sessionmaker[Session], queue: WriteQueue, data: d
     known = set(schedule.inventory_queries())
     runs: list[results.Result] = []
     failures: dict[str, str] = {}
-    for name, rows in answers.items():
-        if name not in known:
+    triage_rows: dict[str, list[dict[str, str]]] = {}
+    # A query that failed before its rows were gathered is named only in statuses.
+    for name in [*answers, *(name for name in statuses if name not in answers)]:
+        ours, is_triage = name in known, name.startswith(triage.PREFIX)
+        if not (ours or is_triage):
             continue
         code = bodies.whole(statuses.get(name, 0), f"distributed.write.statuses.{name}")
         if code:
-            message = messages.get(name)
-            failures[name] = message if isinstance(message, str) and message else f"osquery status {code}"
-            continue
-        runs.append(results.Result(name, now, snapshot=bodies.rows(rows, f"distributed.write.queries.{name}",
-                                                                   settings.max_software_items),
-                                   off_schedule=True))
-    # A query that failed before its rows were gathered is named only in statuses.
-    for name, code in statuses.items():
-        if name in known and name not in answers and bodies.whole(code, f"distributed.write.statuses.{name}"):
-            message = messages.get(name)
-            failures[name] = message if isinstance(message, str) and message else f"osquery status {code}"
+            failures[name] = _failure(name, code, messages)
+        elif is_triage:
+            # Shaped like the collector's upload (cells cleaned and cut), never refused for a cell.
+            rows = answers[name] if isinstance(answers[name], list) else []
+            triage_rows[name] = [bodies.loose_row(row) for row in rows]
+        elif name in answers:
+            rows = bodies.rows(answers[name], f"distributed.write.queries.{name}", settings.max_software_items)
+            runs.append(results.Result(name, now, snapshot=rows, off_schedule=True))
     try:
         with queue.turn(), writer.begin() as session:
             host = _host(session, node_key, lock=True)
             changed = store.apply(session, host.id, runs, now)
             for name, error in sorted(failures.items()):
-                if store.record_failure(session, host.id, name, error, now, now):
+                if name in known and store.record_failure(session, host.id, name, error, now, now):
                     changed.add(name)
             refresh.done(session, host.id)
             _report(session, host, changed, now, observed, settings, force=True)
+            _store_triage(session, host, triage_rows, failures, now)
     except NodeInvalid:
         return NODE_INVALID
     except PendingApproval as exc:
         raise ApiError(423, str(exc)) from None
     return {"node_invalid": False}
+
+
+def _store_triage(session: Session, host: Host, rows: dict[str, list[dict[str, str]]], failures: dict[str, str],
+                  now: dt.datetime) -> None:
+    """Keep the triage snapshot the answers carry, when one is still asked of the host."""
+    upload = triage.upload(rows, {k: v for k, v in failures.items() if k.startswith(triage.PREFIX)}, host.uuid, now)
+    if upload is None or triage_requests.pending(session, host.id) is None:
+        return
+    snapshot = snapshots.store(session, host, upload, now, now)
+    log.info("triage snapshot of %s through osquery: %d results", host.hostname, len(snapshot.results))
 
 
 def _report(session: Session, host: Host, changed: set[str], now: dt.datetime, observed: str, settings: Settings,

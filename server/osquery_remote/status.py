@@ -60,8 +60,9 @@ def parse(data: list[Any], now: dt.datetime) -> list[StatusLine]:
             message = message[: MESSAGE_CHARS - 1] + "…"
         filename = bodies.text(item, "filename", path, 200, default="")
         line = bodies.whole(item.get("line"), f"{path}.line")
-        lines.append(StatusLine(collected_at(item, path, now), min(bodies.whole(item.get("severity"), f"{path}.severity"), 9),
-                                f"{filename}:{line}" if filename else "", message))
+        severity = min(bodies.whole(item.get("severity"), f"{path}.severity"), 9)
+        lines.append(StatusLine(collected_at(item, path, now), severity, f"{filename}:{line}" if filename else "",
+                                message))
     return lines
 
 
