@@ -48,13 +48,20 @@ def _title(name: str, lang: str) -> str:
 @handle_errors
 def host_triage(ctx: Context, name: str) -> None:
     """Ask HOST for a triage snapshot (ports, connections, autoruns...) at its next report."""
+    from sqlalchemy import select
+
+    from server.cli.osquery_hosts import reports_through_osquery
+    from server.db.models import Host
     from server.triage import requests
 
     with ctx.transaction() as session:
         host = queries.find_host(session, name)
         request, created = requests.ask(session, host.id, "admin", _admin(), _now())
         if created:
-            click.echo(phrase("triage_asked", ctx.lang, host=host.hostname))
+            # An osquery-only host is asked through distributed queries, not at a report.
+            through_osquery = session.scalar(select(Host.id).where(Host.id == host.id, reports_through_osquery()))
+            click.echo(phrase("triage_asked_osquery" if through_osquery else "triage_asked", ctx.lang,
+                              host=host.hostname))
         else:
             click.echo(phrase("triage_already", ctx.lang, host=host.hostname, at=date_text(request.requested_at),
                               why=_why(request, ctx.lang)))

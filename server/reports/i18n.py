@@ -370,6 +370,10 @@ PHRASES: dict[str, tuple[str, str]] = {
     "triage_why_admin": ("asked by {by}", "do {by} yêu cầu"),
     "triage_asked": ("triage snapshot asked of {host}: it runs at the host's next report",
                      "đã yêu cầu rà soát nhanh máy {host}: sẽ chạy khi máy gửi báo cáo lần tới"),
+    "triage_asked_osquery": ("triage snapshot asked of {host}: it goes out with osquery's next distributed read "
+                             "(about a minute)",
+                             "đã yêu cầu rà soát nhanh máy {host}: yêu cầu được gửi khi osquery hỏi truy vấn phân tán "
+                             "lần tới (khoảng một phút)"),
     "triage_already": ("a triage snapshot of {host} is asked already ({at}, {why})",
                        "đã có yêu cầu rà soát nhanh máy {host} ({at}, {why})"),
     "triage_listed_asked": ("triage snapshot asked of {count} listed host(s), at their next report",
