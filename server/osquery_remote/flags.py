@@ -18,6 +18,11 @@ FLAGS_FILE = "osquery.flags"
 # an idle PC makes one small request a minute.
 CONFIG_REFRESH = 3600
 LOGGER_PERIOD = 60
+# At most this many log items per request: a snapshot of a Linux server's
+# packages is ~300 KB, and a PC back from a week offline has a buffer of
+# them; osqueryd never splits a request the server refused as too large, so
+# each must stay well under the server's body limit (16 MiB).
+LOGGER_MAX_LINES = 32
 DISTRIBUTED_INTERVAL = 60
 
 
@@ -67,6 +72,7 @@ def flags(server: str, os_name: str, with_cert: bool) -> str:
         "--logger_plugin=tls",
         f"--logger_tls_endpoint={endpoint}/log",
         f"--logger_tls_period={LOGGER_PERIOD}",
+        f"--logger_tls_max_lines={LOGGER_MAX_LINES}",
         "--logger_tls_compress=true",
         "--disable_distributed=false",
         "--distributed_plugin=tls",

@@ -24,6 +24,7 @@ ENDPOINTS = [
     "--logger_plugin=tls",
     "--logger_tls_endpoint={p}/log",
     "--logger_tls_period=60",
+    "--logger_tls_max_lines=32",
     "--logger_tls_compress=true",
     "--disable_distributed=false",
     "--distributed_plugin=tls",
