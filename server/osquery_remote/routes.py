@@ -29,13 +29,12 @@ from server.db.models import Host
 from server.errors import AuthError, InvalidInput, PendingApproval
 from server.inventory import enroll as enrollment
 from server.inventory.service import apply_report
-from server.osquery_remote import assemble, bodies, refresh, results, schedule, status, store
+from server.osquery_remote import assemble, bodies, refresh, results, schedule, status, store, triage
 from server.osquery_remote import openapi as oa
-from server.osquery_remote import triage
-from server.triage import requests as triage_requests
-from server.triage import snapshots
 from server.osquery_remote.enroll import enroll_request
 from server.settings import Settings
+from server.triage import requests as triage_requests
+from server.triage import snapshots
 
 log = logging.getLogger("patchgap.osquery")
 PREFIX = "/api/osquery"
