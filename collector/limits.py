@@ -35,6 +35,8 @@ COLLECTOR_VERSION = 64
 COLLECTOR_SOURCE = 32
 ECOSYSTEM = 32
 TIMESTAMP = 64
+# The id the server gives an accepted report, named as the base of a delta.
+REPORT_ID = 64
 # Secrets and node keys are ~47 characters; anything much longer is not one.
 TOKEN = 128
 # Texts the server reads but does not keep in a column of their own.

@@ -12,6 +12,12 @@ HTTP contract (server/api):
 - ``POST /api/v1/report``  header ``Authorization: Bearer <node_key>``,
   body :class:`Report` as JSON, optionally ``Content-Encoding: gzip``
   -> :class:`ReportAccepted` (423 while the key's enrollment is pending)
+- ``POST /api/v1/report/delta``  same headers, body :class:`ReportDelta`: what
+  changed since the accepted report ``base_report_id`` (empty lists and no
+  sections: a heartbeat) -> :class:`ReportAccepted`, the same answer as for
+  the full report it amounts to; 409 with ``type`` :data:`FULL_REPORT_REQUIRED`
+  when the server's last report of this host is another one: send the full
+  report at once. A server without this path answers 404.
 - ``POST /api/v1/triage``  same headers, body :class:`TriageUpload` (at most
   ``MAX_TRIAGE_BYTES``) -> :class:`TriageStored`; 409 unless the server asked
   this host for one (``ReportAccepted.triage_requested``)
@@ -139,6 +145,46 @@ class Report:
     wire_version: int = field(default=WIRE_VERSION, metadata=integer())
 
 
+def software_identity(item: Software) -> tuple[str, ...]:
+    """What makes two software items the same for the server (its distinct
+    software rows are keyed by these): where an item lives on disk is not part of it."""
+    return (item.ecosystem, item.name, item.version, item.arch, item.vendor, item.source_package, item.release)
+
+
+def hotfix_identity(patch: Patch) -> str:
+    """A hotfix as the server keys it (``kb5034441`` and ``KB5034441`` are one); "" is no hotfix."""
+    return patch.hotfix_id.strip().upper()
+
+
+@dataclass(frozen=True)
+class ReportDelta:
+    """A report told as what changed since the report the server accepted as
+    ``base_report_id``. A section left out (``None``) is as in the base;
+    software and hotfixes are added and removed by their identity
+    (:func:`software_identity`, :func:`hotfix_identity`). The server rebuilds
+    the full report from its stored inventory and applies it as it would the
+    full one, so every field a full report may carry is bounded the same way."""
+
+    host_uuid: str = field(metadata=text(L.UUID))
+    base_report_id: str = field(metadata=text(L.REPORT_ID))
+    collected_at: str = field(metadata=text(L.TIMESTAMP))
+    host: HostInfo | None = None
+    os: OsInfo | None = None
+    collector: CollectorInfo | None = None
+    addresses: list[Address] | None = field(default=None, metadata=items(L.MAX_ADDRESSES))
+    software_added: list[Software] = field(default_factory=list, metadata=items(L.MAX_SOFTWARE))
+    software_removed: list[Software] = field(default_factory=list, metadata=items(L.MAX_SOFTWARE))
+    patches_added: list[Patch] = field(default_factory=list, metadata=items(L.MAX_PATCHES))
+    patches_removed: list[str] = field(default_factory=list,
+                                       metadata={**items(L.MAX_PATCHES), **cells(L.HOTFIX_ID)})
+    wire_version: int = field(default=WIRE_VERSION, metadata=integer())
+
+
+# The ``type`` of the 409 answer to a delta whose base is not the host's last
+# accepted report: the collector sends its full report instead.
+FULL_REPORT_REQUIRED = "full_report_required"
+
+
 @dataclass(frozen=True)
 class EnrollRequest:
     enroll_secret: str = field(metadata=text(L.TOKEN))
@@ -171,6 +217,9 @@ class ReportAccepted:
     # The server asks for a triage snapshot (a botnet list names this host, or
     # an admin asked): run queries/triage once and POST a TriageUpload.
     triage_requested: bool = False
+    # The id a delta names as its base; "" when the report changed nothing
+    # stored (older than the host's newest report), so it is no base.
+    report_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     from server.osquery_remote import routes as osquery_routes  # it reuses this module's enrollment
 
     osquery_routes.install(app, writer, reader, queue, settings, source)
+    from server.api import delta_route  # it reuses this module's authentication
+
+    delta_route.install(app, writer, reader, queue, settings, source)
     install_openapi(app)
     return app
 

@@ -194,6 +194,19 @@ class HostSoftware(Base):
     first_seen: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+class HostReportBase(Base):
+    """The host's last applied report, as a delta names it: its id, and the
+    parts of it the inventory tables do not keep (host, OS and collector
+    facts as sent, and the interface addresses it listed). Its software and
+    hotfixes are the host's rows in host_software and host_patches."""
+
+    __tablename__ = "host_report_bases"
+    host_id: Mapped[int] = mapped_column(ForeignKey("hosts.id", ondelete="CASCADE"), primary_key=True)
+    report_id: Mapped[str] = mapped_column(String(L.REPORT_ID))
+    header: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]
+    applied_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class HostPatch(Base):
     __tablename__ = "host_patches"
     host_id: Mapped[int] = mapped_column(

@@ -37,9 +37,7 @@ class IngestResult:
 
 
 def software_key(item: wire.Software) -> str:
-    identity = "\x1f".join(
-        (item.ecosystem, item.name, item.version, item.arch, item.vendor, item.source_package, item.release)
-    )
+    identity = "\x1f".join(wire.software_identity(item))
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
@@ -163,7 +161,7 @@ def _replace_host_software(session: Session, host_id: int, wanted: set[int], now
 
 
 def _replace_patches(session: Session, host_id: int, patches: Sequence[wire.Patch], now: dt.datetime) -> None:
-    reported = {p.hotfix_id.strip().upper(): p for p in patches if p.hotfix_id.strip()}
+    reported = {wire.hotfix_identity(p): p for p in patches if wire.hotfix_identity(p)}
     too_long = next((kb for kb in reported if len(kb) > limits.HOTFIX_ID), None)
     if too_long is not None:
         raise InvalidInput(f"hotfix {too_long[:80]!r}: upper-cased it exceeds {limits.HOTFIX_ID} characters")

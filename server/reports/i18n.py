@@ -380,6 +380,15 @@ PHRASES: dict[str, tuple[str, str]] = {
                             "đã yêu cầu rà soát nhanh {count} máy trong danh sách, khi máy gửi báo cáo lần tới"),
     "triage_not_requested": ("no triage snapshot was asked of host {host!r}",
                              "chưa có yêu cầu rà soát nhanh nào đối với máy {host!r}"),
+    # A delta report (POST /api/v1/report/delta) the server cannot apply: the collector sends a full one.
+    "delta_base_differs": ("the delta of host {host!r} is based on report {base!r}, but its last applied report is "
+                           "{last!r}: send the full report",
+                           "báo cáo thay đổi của máy {host!r} dựa trên báo cáo {base!r}, nhưng báo cáo đã áp dụng "
+                           "gần nhất là {last!r}: hãy gửi báo cáo đầy đủ"),
+    "delta_removes_unknown": ("the delta of host {host!r} removes {what} {item!r}, which its last report does not "
+                              "hold: send the full report",
+                              "báo cáo thay đổi của máy {host!r} gỡ {what} {item!r} không có trong báo cáo gần "
+                              "nhất: hãy gửi báo cáo đầy đủ"),
     # Hosts on osquery's own TLS API: `host NAME --osquery-status`, `host refresh`.
     "osquery_severity_0": ("info", "thông tin"),
     "osquery_severity_1": ("warning", "cảnh báo"),

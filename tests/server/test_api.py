@@ -52,8 +52,10 @@ def test_enroll_then_report_stores_the_inventory(client, secret, sessions) -> No
     assert key.startswith("pgn_")
     response = post_report(client, key, report)
     assert response.status_code == 200, response.text
-    assert response.json() == {"host_id": 1, "software_added": 5, "software_removed": 0, "findings_open": 0,
-                               "triage_requested": False}
+    answer = response.json()
+    assert answer == {"host_id": 1, "software_added": 5, "software_removed": 0, "findings_open": 0,
+                      "triage_requested": False, "report_id": answer["report_id"]}
+    assert len(answer["report_id"]) == 16  # the base a delta report names
     with sessions() as session:
         host = session.scalar(select(Host))
         assert (host.hostname, host.distro, host.unit.name) == ("ke-toan-01", "debian:12", "Phòng Tài chính")
