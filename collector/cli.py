@@ -18,9 +18,9 @@ from typing import Any
 
 import click
 
-from collector import __version__, triage, wire
+from collector import __version__, delta, triage, wire
 from collector.config import Settings, load_settings
-from collector.errors import CollectorError, ConfigError
+from collector.errors import CollectorError, ConfigError, ServerRejected
 from collector.inventory import build_report
 from collector.push import Pusher, encode_report
 from collector.service_cli import COMMANDS as SERVICE_COMMANDS
@@ -94,11 +94,32 @@ def _report(settings: Settings) -> wire.Report:
 
 
 def _send(settings: Settings, report: wire.Report) -> Delivery:
+    """Deliver ``report``: as a delta on the last report the server accepted
+    when there is one and nothing older waits in the spool, else in full."""
+    spool = Spool(settings.spool_dir)
+    last = None if spool.pending() else delta.load(settings.state_dir, settings.server)
+    changes = delta.make_delta(last, report) if last is not None else None
     with Pusher(
         settings.server, state_dir=settings.state_dir, host=report.host, enroll_secret=settings.enroll_secret,
         unit=settings.unit, ca_cert=settings.ca_cert, insecure=settings.insecure,
     ) as pusher:
-        return deliver(Spool(settings.spool_dir), pusher.send_body, encode_report(report), prepare=pusher.node_key)
+
+        def send_current(full_body: bytes) -> wire.ReportAccepted:
+            if changes is not None:
+                try:
+                    return pusher.send_delta(encode_report(changes))
+                except ServerRejected as exc:  # 409: another base; 404: a server without deltas
+                    log.info("the server wants the full report (%s); sending it", exc)
+            return pusher.send_body(full_body)
+
+        result = deliver(spool, pusher.send_body, encode_report(report), prepare=pusher.node_key,
+                         send_current=send_current)
+    if isinstance(result.accepted, wire.ReportAccepted):
+        if result.accepted.report_id:
+            delta.save(settings.state_dir, settings.server, result.accepted.report_id, report)
+        else:  # the server kept nothing of it (older than its newest): the next report goes in full
+            delta.forget(settings.state_dir)
+    return result
 
 
 def _once(settings: Settings) -> int:

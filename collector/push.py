@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 ENROLL_PATH = "/api/v1/enroll"
 REPORT_PATH = "/api/v1/report"
+DELTA_PATH = "/api/v1/report/delta"
 TRIAGE_PATH = "/api/v1/triage"
 NODE_KEY_FILE = "node_key"
 ACCEPTED_FIELDS = ("host_id", "software_added", "software_removed", "findings_open")
@@ -158,6 +159,12 @@ class Pusher:
             raise ServerRejected(401, f"node key refused and enrolling again failed too ({exc})") from exc
         return self._post_report(key, body)
 
+    def send_delta(self, body: bytes) -> wire.ReportAccepted:
+        """POST one gzip delta body (:class:`wire.ReportDelta`) with the stored node key.
+        ServerRejected when the server wants the full report instead (409; 404
+        from a server without deltas) or refuses the key: send the full report then."""
+        return self._post_report(self.node_key(), body, DELTA_PATH)
+
     def send(self, report: wire.Report) -> wire.ReportAccepted:
         """Send ``report`` (gzip JSON)."""
         return self.send_body(encode_report(report))
@@ -171,12 +178,14 @@ class Pusher:
         except (KeyError, TypeError, ValueError) as exc:
             raise ServerUnreachable(f"unexpected triage answer from {self.server}: {exc}") from exc
 
-    def _post_report(self, key: str, body: bytes) -> wire.ReportAccepted:
+    def _post_report(self, key: str, body: bytes, path: str = REPORT_PATH) -> wire.ReportAccepted:
         headers = {"Authorization": f"Bearer {key}", "Content-Encoding": "gzip"}
-        data = _post(self.client, self.server + REPORT_PATH, body, headers)
+        data = _post(self.client, self.server + path, body, headers)
         try:
             counts = {name: int(data.get(name, 0)) for name in ACCEPTED_FIELDS}
-            # an older server does not ask for triage: the field is absent
-            return wire.ReportAccepted(**counts, triage_requested=data.get("triage_requested") is True)
+            # an older server neither asks for triage nor names reports: the fields are absent
+            report_id = data.get("report_id")
+            return wire.ReportAccepted(**counts, triage_requested=data.get("triage_requested") is True,
+                                       report_id=report_id if isinstance(report_id, str) else "")
         except (AttributeError, TypeError, ValueError) as exc:
             raise ServerUnreachable(f"unexpected report answer from {self.server}: {exc}") from exc

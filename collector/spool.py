@@ -134,9 +134,11 @@ def deliver(
     send: Callable[[bytes], object],
     body: bytes,
     prepare: Callable[[], object] | None = None,
+    send_current: Callable[[bytes], object] | None = None,
 ) -> Delivery:
     """Send spooled reports (oldest first), then ``body``; spool it if the
-    server cannot be reached.
+    server cannot be reached. ``send_current`` sends ``body`` in place of
+    ``send`` (as a delta when it can): the spool only ever holds full reports.
 
     ``prepare`` (enrollment) runs first; ``prepare`` and ``send`` raise
     ServerUnreachable / ServerRejected. A refusal that is not about the report
@@ -160,7 +162,7 @@ def deliver(
                 continue
             spool.remove(path)
             result.flushed += 1
-        result.accepted = send(body)
+        result.accepted = (send_current or send)(body)
     except ServerUnreachable as exc:
         result.outcome, result.message, result.path = "spooled", str(exc), spool.put(body)
     except ServerRejected as exc:
