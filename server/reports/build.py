@@ -5,6 +5,7 @@ resolved, what to install, the CSV's gap list) read findings themselves."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import heapq
 
 from sqlalchemy import select
@@ -245,16 +246,26 @@ def _trend(session: Session, scope: Scope, unit_names: list[str], period: Period
 
 
 def _gap_rows(session: Session, scope: Scope, unit_names: list[str], period: Period) -> list[GapRow]:
-    """One row per open host–advisory pair at the end of the week."""
+    """One row per open host–advisory pair at the end of the week, by unit,
+    host, severity and advisory."""
     at = period.end
-    pairs = gapfacts.open_pairs(session, scope, unit_names, at)
-    facts = gapfacts.advisories(session, {a for _, a in pairs})
-    detail = gapfacts.all_fixes(session, scope, unit_names, at)
-    rows = []
-    for (h, a), p in pairs.items():
-        host, fact = scope.hosts[h], facts[a]
-        items, installed, install = detail.get((h, a), ("", "", ""))
-        rows.append(GapRow(host.hostname, scope.unit_name(host.unit_id), fact.name, fact.warning, fact.severity,
-                           ", ".join(fact.cves), items, installed, install, fact.deadline, fact.overdue(at),
-                           fact.exploited, p.first_detected))
-    return sorted(rows, key=lambda r: (r.unit, r.host, SEVERITY_RANK.get(r.severity, 4), r.advisory))
+    per_host: dict[int, list[GapRow]] = {}
+    facts = gapfacts.advisories(session, None)
+    # Millions of new rows and no reference cycles among them: the cyclic
+    # collector would rescan them all again and again as they pile up.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for h, a, first, (items, installed, install) in gapfacts.open_details(session, scope, unit_names, at):
+            fact, host = facts[a], scope.hosts[h]
+            per_host.setdefault(h, []).append(GapRow(
+                host.hostname, scope.unit_name(host.unit_id), fact.name, fact.warning, fact.severity,
+                ", ".join(fact.cves), items, installed, install, fact.deadline, fact.overdue(at), fact.exploited,
+                weeks.as_utc(first)))
+    finally:
+        if collecting:
+            gc.enable()
+    rows: list[GapRow] = []
+    for h in sorted(per_host, key=lambda h: (scope.unit_name(scope.hosts[h].unit_id), scope.hosts[h].hostname)):
+        rows.extend(sorted(per_host[h], key=lambda r: (SEVERITY_RANK.get(r.severity, 4), r.advisory)))
+    return rows

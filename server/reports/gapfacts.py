@@ -1,10 +1,12 @@
-"""Findings as a report needs them, at any moment: open host–advisory pairs,
-the pairs that opened or closed within a week, what fixes a pair. "Open at t" is
-the findings history (first detected <= t < resolved), so a past week reads
-as it stood whatever arrived since."""
+"""Findings as a report needs them, at any moment: open host–advisory pairs
+(streamed for the gap list), the pairs that opened or closed within a week,
+what fixes a pair. "Open at t" is the findings history (first detected <= t
+< resolved), so a past week reads as it stood whatever arrived since."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import String, case, exists, func, or_, select, type_coerce
@@ -34,33 +36,26 @@ class AdvisoryFact:
         return self.deadline is not None and self.deadline < at.date()
 
 
-def advisories(session: Session, ids: set[int]) -> dict[int, AdvisoryFact]:
+def advisories(session: Session, ids: set[int] | None) -> dict[int, AdvisoryFact]:
+    """The facts of advisories ``ids`` (None: every advisory with findings,
+    in one query: for the gap list of a whole province)."""
     warnings = dict(session.execute(select(Warning.advisory_pk, Warning.number).where(Warning.advisory_pk.is_not(None))).all())
+    columns = (Advisory.id, Advisory.advisory_id, Advisory.severity, Advisory.exploited, Advisory.deadline,
+               Advisory.kev_due_date, Advisory.cves)
+    if ids is None:
+        batches = [select(*columns).where(Advisory.id.in_(select(Finding.advisory_pk).distinct()))]
+    else:
+        ordered = sorted(ids)
+        batches = [select(*columns).where(Advisory.id.in_(ordered[start:start + 500]))
+                   for start in range(0, len(ordered), 500)]
     found: dict[int, AdvisoryFact] = {}
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), 500):
-        for a in session.execute(select(Advisory.id, Advisory.advisory_id, Advisory.severity, Advisory.exploited,
-                                        Advisory.deadline, Advisory.kev_due_date, Advisory.cves)
-                                 .where(Advisory.id.in_(ordered[start:start + 500]))):
+    for query in batches:
+        for a in session.execute(query):
             due = [d for d in (a.deadline, a.kev_due_date) if d is not None]
             number = warnings.get(a.id, "")
             found[a.id] = AdvisoryFact(a.id, number or a.advisory_id, number, (a.severity or "").lower(),
                                        bool(a.exploited), min(due) if due else None, tuple(a.cves or ()))
     return found
-
-
-@dataclass(frozen=True)
-class Pair:
-    findings: int
-    first_detected: dt.datetime
-
-
-def open_pairs(session: Session, scope: Scope, unit_names: list[str], at: dt.datetime) -> dict[tuple[int, int], Pair]:
-    """(host, advisory) -> its findings open at ``at``."""
-    query = _in_scope(
-        select(Finding.host_id, Finding.advisory_pk, func.count(), func.min(Finding.first_detected))
-        .where(open_at(at)).group_by(Finding.host_id, Finding.advisory_pk), scope, unit_names)
-    return {(h, a): Pair(n, first) for h, a, n, first in session.execute(query) if h in scope.hosts}
 
 
 # A moment as the database gives it when its conversion is skipped (lists of
@@ -132,9 +127,41 @@ def fixes(session: Session, host_id: int, advisory_pk: int, at: dt.datetime) -> 
     return _fold(rows).get((host_id, advisory_pk), ("", "", ""))
 
 
-def all_fixes(session: Session, scope: Scope, unit_names: list[str], at: dt.datetime) -> dict[tuple[int, int], Fix]:
-    """The same for every pair open at ``at``, in one query."""
-    return _fold(session.execute(_in_scope(_detail().where(open_at(at)), scope, unit_names)))
+def open_details(session: Session, scope: Scope, unit_names: list[str], at: dt.datetime
+                 ) -> Iterator[tuple[int, int, Stamp, Fix]]:
+    """Every pair open at ``at``: (host, advisory, first detected, its
+    fix), streamed in host and advisory order from one query: the CSV of a
+    province has two million pairs. Timestamps and KB lists are read as the
+    database stores them and decoded only where needed."""
+    query = _in_scope(
+        select(Finding.host_id, Finding.advisory_pk, Software.name, Affected.product, Finding.installed_version,
+               Finding.fixed_version, type_coerce(Affected.fixed_kbs, String),
+               type_coerce(Finding.first_detected, String))
+        .select_from(Finding)
+        .outerjoin(Software, Software.id == Finding.software_id)
+        .outerjoin(Affected, Affected.id == Finding.affected_id)
+        .where(open_at(at)).order_by(Finding.host_id, Finding.advisory_pk, Finding.id), scope, unit_names)
+    pair, first = None, None
+    items: dict[str, None] = {}
+    have: dict[str, None] = {}
+    want: dict[str, None] = {}
+    for host_id, advisory_pk, name, product, installed, fixed, kbs, detected in session.execute(query):
+        if (host_id, advisory_pk) != pair:
+            if pair is not None and pair[0] in scope.hosts:
+                yield pair[0], pair[1], first, (", ".join(sorted(items)), ", ".join(have), ", ".join(want))
+            pair, first, items, have, want = (host_id, advisory_pk), detected, {}, {}, {}
+        elif detected < first:
+            first = detected
+        items[name or product or ""] = None
+        if installed:
+            have[installed] = None
+        if fixed:
+            want[fixed] = None
+        if kbs and kbs != "[]":
+            for kb in json.loads(kbs) if isinstance(kbs, str) else kbs:
+                want[kb] = None
+    if pair is not None and pair[0] in scope.hosts:
+        yield pair[0], pair[1], first, (", ".join(sorted(items)), ", ".join(have), ", ".join(want))
 
 
 def os_builds(session: Session, host_ids: list[int], at: dt.datetime) -> dict[int, str]:

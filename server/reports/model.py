@@ -144,7 +144,7 @@ class TrendPoint:
     reporting: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a province's CSV holds two million
 class GapRow:
     """One host–advisory line: the CSV export others keep asking for."""
 
