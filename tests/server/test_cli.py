@@ -203,3 +203,33 @@ def test_template_command(tmp_path: Path) -> None:
     assert result.exit_code == 0 and path.exists()
     again = CliRunner().invoke(main, ["warnings", "template", str(path)])
     assert again.exit_code == 1 and "exists" in again.output
+
+
+def test_every_command_is_found_where_the_lazy_table_says() -> None:
+    # server.cli imports a command's module only when it runs; the table must
+    # name every command of every module, and nothing else.
+    import pkgutil
+    from importlib import import_module
+
+    import server.cli as cli
+
+    defined = {}
+    for found in pkgutil.iter_modules(cli.__path__):
+        module = import_module(f"server.cli.{found.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            defined[command.name] = found.name
+    assert defined == cli.COMMAND_MODULES
+
+
+def test_a_report_does_not_load_the_web_server(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    code = ("import sys; from server.cli import main\n"
+            "try:\n    main(['--db', sys.argv[1], 'report', 'weekly', '-o', sys.argv[2]])\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('fastapi', 'uvicorn', 'server.api.app', 'server.demo') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, f"sqlite:///{tmp_path / 'db.sqlite3'}", str(tmp_path / "r.txt")],
+                          capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "r.txt").read_text(encoding="utf-8").strip()
