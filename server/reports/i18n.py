@@ -218,10 +218,11 @@ PHRASES: dict[str, tuple[str, str]] = {
                          "report weekly --format csv lists them all",
                          "… và {count} cặp máy – cảnh báo khác: quá nhiều cho một bảng tính; "
                          "report weekly --format csv liệt kê đầy đủ"),
-    "more_hosts": ("… and {count} more hosts (the XLSX and JSON exports list them all)",
-                   "… và {count} máy khác (tệp XLSX và JSON liệt kê đầy đủ)"),
-    "more_changes": ("… and {count} more host–advisory pairs, less severe (the XLSX and JSON exports list them all)",
-                     "… và {count} cặp máy – cảnh báo khác, ít nghiêm trọng hơn (tệp XLSX và JSON liệt kê đầy đủ)"),
+    "more_hosts": ("The first {shown} of {total} hosts are listed; the XLSX and JSON exports list them all.",
+                   "Liệt kê {shown} máy đầu tiên trong tổng số {total} máy; tệp XLSX và JSON liệt kê đầy đủ."),
+    "more_changes": ("The {shown} most severe of {total} pairs are listed; the XLSX and JSON exports list them all.",
+                     "Liệt kê {shown} cặp nghiêm trọng nhất trong tổng số {total} cặp; tệp XLSX và JSON liệt kê "
+                     "đầy đủ."),
     "trend_open": ("Open gaps", "Lỗ hổng chưa xử lý"),
     "trend_overdue": ("Overdue gaps", "Lỗ hổng quá hạn"),
     "trend_reporting": ("Hosts reporting", "Số máy báo cáo"),

@@ -150,7 +150,7 @@ def _changes(report: WeeklyReport, lang: str) -> Section:
     def table(key: str, rows, total: int) -> Table:  # type: ignore[no-untyped-def]
         return Table(key, phrase(f"section_{key}", lang), headers,
                      [[r.host, r.unit, r.advisory, severity(r.severity, lang), r.items, r.at] for r in rows],
-                     notes=_more("more_changes", total - len(rows), lang))
+                     notes=_more("more_changes", len(rows), total, lang))
 
     return Section("changes", phrase("section_changes", lang), [table("new", report.new, report.new_total),
                                                                  table("resolved", report.resolved,
@@ -162,17 +162,17 @@ def _silent(report: WeeklyReport, lang: str) -> Section:
                    [label(k, lang) for k in ("host", "unit", "last_report", "days_silent")],
                    [[r.host, r.unit, r.last_report.date() if r.last_report else phrase("never", lang),
                      r.days_silent] for r in report.silent],
-                   notes=_more("more_hosts", report.silent_total - len(report.silent), lang))
+                   notes=_more("more_hosts", len(report.silent), report.silent_total, lang))
     eol = Table("end_of_life", phrase("section_eol", lang),
                 [label(k, lang) for k in ("host", "unit", "os", "release", "end_of_support")],
                 [[r.host, r.unit, r.os, r.release, r.end_of_support] for r in report.end_of_life],
-                notes=_more("more_hosts", report.end_of_life_total - len(report.end_of_life), lang))
+                notes=_more("more_hosts", len(report.end_of_life), report.end_of_life_total, lang))
     return Section("silent", phrase("section_silent", lang), [silent, eol])
 
 
-def _more(key: str, count: int, lang: str) -> list[str]:
-    """The note under a list cut short (``build``'s ``max_rows``)."""
-    return [phrase(key, lang, count=count)] if count > 0 else []
+def _more(key: str, shown: int, total: int, lang: str) -> list[str]:
+    """The note over a list cut short (``build``'s ``max_rows``)."""
+    return [phrase(key, lang, shown=shown, total=total)] if total > shown else []
 
 
 def _trend(report: WeeklyReport, lang: str) -> Section:
