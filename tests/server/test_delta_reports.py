@@ -252,3 +252,13 @@ def stored_names(sessions, uuid: str) -> list[tuple[str, str]]:  # type: ignore[
         return sorted(session.execute(
             select(Software.name, Software.version).join(HostSoftware, HostSoftware.software_id == Software.id)
             .join(Host, Host.id == HostSoftware.host_id).where(Host.uuid == uuid)).all())
+
+
+def test_the_openapi_schema_documents_the_delta_and_its_answers(client) -> None:  # type: ignore[no-untyped-def]
+    schema = client.get("/openapi.json").json()
+    operation = schema["paths"]["/api/v1/report/delta"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert "base_report_id" in json.dumps(body) or "ReportDelta" in json.dumps(body)
+    conflict = operation["responses"]["409"]["content"]["application/json"]["schema"]
+    assert conflict["properties"]["type"]["enum"] == [wire.FULL_REPORT_REQUIRED]
+    assert {"200", "401", "413", "422"} <= set(operation["responses"])
