@@ -41,7 +41,6 @@ from sqlalchemy import Engine, bindparam, select, text, update
 
 from server.db.engine import make_engine, make_reader, make_sessionmaker
 from server.db.models import Advisory, Host
-from server.cli.report import PRINTED_ROWS
 from server.reports.formats import WITH_GAPS
 
 from bench import measure
@@ -312,8 +311,7 @@ def format_child(url: str, fmt: str, unit: str | None, runs: int, single_above: 
         gc.collect()
         start = time.perf_counter()
         with reader.begin() as session:
-            report = build(session, period, units, 7, now=GENERATED, with_gaps=fmt in formats.WITH_GAPS,
-                           max_rows=None if fmt in formats.WITH_GAPS else PRINTED_ROWS)
+            report = build(session, period, units, 7, now=GENERATED, **formats.limits(fmt))  # type: ignore[arg-type]
         body = formats.render(report, fmt, lang)
         times.append(time.perf_counter() - start)
         size = len(body)
@@ -420,8 +418,8 @@ def stages_child(url: str, fmt: str, unit: str | None, lang: str, profile: int) 
         profiler.enable()
     start = time.perf_counter()
     with reader.begin() as session:
-        report = builder.build(session, period, units, 7, now=GENERATED, with_gaps=fmt in formats.WITH_GAPS,
-                               max_rows=None if fmt in formats.WITH_GAPS else PRINTED_ROWS)
+        report = builder.build(session, period, units, 7, now=GENERATED,
+                               **formats.limits(fmt))  # type: ignore[arg-type]
     render(report, fmt, lang)
     total = time.perf_counter() - start
     top = ""

@@ -13,8 +13,6 @@ from server.reports import formats, period as periods, weeks
 from server.reports.build import TREND_WEEKS, build
 from server.reports.i18n import phrase
 
-PRINTED_ROWS = 500  # rows of each long list in a printed report
-
 
 @click.group()
 def report() -> None:
@@ -53,10 +51,7 @@ def report_weekly(ctx: Context, iso_week: str | None, week_ending: dt.datetime |
     weeks.keep_ended(make_reader(ctx.engine), make_sessionmaker(ctx.engine), weeks.needed(period, TREND_WEEKS),
                      dt.datetime.now(dt.timezone.utc))
     with ctx.reading() as session:
-        # Exports carry every row; printed reports cut long lists and say how many more.
-        exported = fmt in formats.WITH_GAPS
-        data = build(session, period, list(unit_names), stale_days, with_gaps=exported,
-                     max_rows=None if exported else PRINTED_ROWS)
+        data = build(session, period, list(unit_names), stale_days, **formats.limits(fmt))  # type: ignore[arg-type]
     body = formats.render(data, fmt, lang)
     if output is None:
         if fmt == "xlsx":

@@ -29,12 +29,15 @@ Figures = dict[int, HostWeek]
 
 def build(session: Session, period: Period, unit_names: list[str], stale_days: int = 7,
           now: dt.datetime | None = None, max_actions: int = 100, with_gaps: bool = False,
-          max_rows: int | None = 500) -> WeeklyReport:
+          max_rows: int | None = 500, max_gaps: int | None = None) -> WeeklyReport:
     """The report for ``period`` over ``unit_names`` (each with its subtree;
     none: all units). ``with_gaps`` adds every open host–advisory pair (the
     CSV export); ``max_actions`` bounds the "hosts needing action" list and
     ``max_rows`` each of the lists of new, resolved, silent and end-of-life
-    (None: all; their totals are always given: a province has thousands)."""
+    (None: all; their totals are always given: a province has thousands).
+    With more open findings than ``max_gaps`` the gap list is left out and
+    ``gaps_left_out`` says how many there are (a spreadsheet cannot hold a
+    province's two million)."""
     now = now or dt.datetime.now(dt.timezone.utc)
     scope = scopes.load_scope(session, unit_names, period)
     before = periods.previous(period)
@@ -48,6 +51,8 @@ def build(session: Session, period: Period, unit_names: list[str], stale_days: i
                                 | {a for _, a in opened} | {a for _, a in closed})
     new, resolved = _changes(scope, opened, facts, max_rows), _changes(scope, closed, facts, max_rows)
     silent, end_of_life = _silent(session, scope, period, stale_days), _end_of_life(scope, period)
+    open_findings = sum(w.open_gaps for w in week.values())
+    too_many = max_gaps is not None and open_findings > max_gaps
     return WeeklyReport(
         period=period, units=list(unit_names), generated_at=now, stale_days=stale_days,
         summary=_summary(session, scope, period, reporting, week, before, week_before, listed),
@@ -57,7 +62,8 @@ def build(session: Session, period: Period, unit_names: list[str], stale_days: i
         new=new, resolved=resolved, silent=silent[:max_rows],
         end_of_life=end_of_life[:max_rows],
         trend=_trend(session, scope, unit_names, period, week),
-        gaps=_gap_rows(session, scope, unit_names, period) if with_gaps else [],
+        gaps=_gap_rows(session, scope, unit_names, period) if with_gaps and not too_many else [],
+        gaps_left_out=open_findings if with_gaps and too_many else 0,
         new_total=len(opened), resolved_total=len(closed), silent_total=len(silent),
         end_of_life_total=len(end_of_life),
     )

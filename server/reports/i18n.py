@@ -214,15 +214,13 @@ PHRASES: dict[str, tuple[str, str]] = {
     "never": ("never", "chưa bao giờ"),
     "more_actions": ("… and {count} more hosts with gaps (see the CSV or XLSX export)",
                      "… và {count} máy khác còn lỗ hổng (xem tệp CSV hoặc XLSX)"),
-    "more_gaps_in_csv": ("… and {count} more host–advisory pairs: too many for a spreadsheet; "
-                         "report weekly --format csv lists them all",
-                         "… và {count} cặp máy – cảnh báo khác: quá nhiều cho một bảng tính; "
-                         "report weekly --format csv liệt kê đầy đủ"),
-    "more_hosts": ("The first {shown} of {total} hosts are listed; the XLSX and JSON exports list them all.",
-                   "Liệt kê {shown} máy đầu tiên trong tổng số {total} máy; tệp XLSX và JSON liệt kê đầy đủ."),
-    "more_changes": ("The {shown} most severe of {total} pairs are listed; the XLSX and JSON exports list them all.",
-                     "Liệt kê {shown} cặp nghiêm trọng nhất trong tổng số {total} cặp; tệp XLSX và JSON liệt kê "
-                     "đầy đủ."),
+    "gaps_in_csv": ("{count} open gaps: too many for a spreadsheet. report weekly --format csv lists them all.",
+                    "{count} lỗ hổng chưa xử lý: quá nhiều cho một bảng tính. report weekly --format csv liệt kê "
+                    "đầy đủ."),
+    "more_hosts": ("The first {shown} of {total} hosts are listed; the JSON export lists them all.",
+                   "Liệt kê {shown} máy đầu tiên trong tổng số {total} máy; tệp JSON liệt kê đầy đủ."),
+    "more_changes": ("The {shown} most severe of {total} pairs are listed; the JSON export lists them all.",
+                     "Liệt kê {shown} cặp nghiêm trọng nhất trong tổng số {total} cặp; tệp JSON liệt kê đầy đủ."),
     "trend_open": ("Open gaps", "Lỗ hổng chưa xử lý"),
     "trend_overdue": ("Overdue gaps", "Lỗ hổng quá hạn"),
     "trend_reporting": ("Hosts reporting", "Số máy báo cáo"),

@@ -184,3 +184,5 @@ class WeeklyReport:
     resolved_total: int = 0
     silent_total: int = 0
     end_of_life_total: int = 0
+    # Open findings whose gap list was left out (too many for the format), or 0.
+    gaps_left_out: int = 0

@@ -98,3 +98,15 @@ def test_long_lists_of_changes_are_cut_with_their_total(fleet) -> None:  # type:
     assert f"The 2 most severe of {full.resolved_total} pairs are listed" in text
     assert f"Liệt kê 2 cặp nghiêm trọng nhất trong tổng số {full.resolved_total} cặp" in formats.render(
         cut, "text", "vi").decode()
+
+
+def test_a_gap_list_past_its_limit_is_left_out_with_its_count(fleet) -> None:  # type: ignore[no-untyped-def]
+    engine, _sessions = fleet
+    from server.reports.build import build
+
+    with make_reader(engine).begin() as session:
+        whole = build(session, WEEK, [], now=GENERATED, with_gaps=True, max_gaps=10_000)
+        left_out = build(session, WEEK, [], now=GENERATED, with_gaps=True, max_gaps=whole.summary.open_gaps - 1)
+    assert whole.gaps and not whole.gaps_left_out
+    assert left_out.gaps == [] and left_out.gaps_left_out == whole.summary.open_gaps
+    assert dataclasses.replace(left_out, gaps=whole.gaps, gaps_left_out=0) == whole

@@ -14,6 +14,21 @@ SUFFIXES = {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html", 
             ".json": "json"}
 # Formats that carry every open host–advisory pair, not only the summaries.
 WITH_GAPS = frozenset({"csv", "json", "xlsx"})
+# Printed reports and spreadsheets list this many rows of each long list
+# (new, resolved, silent, end of life) and say how many more; CSV and JSON
+# carry every row.
+PRINTED_ROWS = 500
+# A sheet holds 1,048,576 rows and a spreadsheet program slows long before:
+# past this many open findings (a district has a hundred thousand, a province
+# two million) the XLSX gap sheet points to the CSV export. openpyxl writes
+# about a thousand formatted rows a second.
+XLSX_GAP_ROWS = 20_000
+
+
+def limits(fmt: str) -> dict[str, object]:
+    """What ``build`` computes for ``fmt``: its keyword arguments."""
+    return {"with_gaps": fmt in WITH_GAPS, "max_rows": None if fmt in ("csv", "json") else PRINTED_ROWS,
+            "max_gaps": XLSX_GAP_ROWS if fmt == "xlsx" else None}
 
 
 def format_for(path: Path | None, fmt: str | None) -> str:

@@ -176,24 +176,18 @@ def _warnings(sheet: Sheet, report: WeeklyReport, section: Section, lang: str) -
     sheet.widths[1] = max(sheet.widths.get(1, 8), 18)  # the warning's number sits in the unit column
 
 
-# A sheet holds 1,048,576 rows and a spreadsheet program slows long before:
-# past this many pairs (a district has a hundred thousand, a province two
-# million) the CSV export has them: openpyxl writes about a thousand formatted
-# rows a second.
-GAP_ROWS = 20_000
-
-
 def _gaps(sheet: Sheet, report: WeeklyReport, lang: str) -> None:
     _heading(sheet, phrase("gaps_title", lang), report, lang)
     sheet.cells([label(c, lang) for c in GAP_COLUMNS], lang, header=True)
     sheet.freeze()
+    if report.gaps_left_out:
+        sheet.line([phrase("gaps_in_csv", lang, count=report.gaps_left_out)])
+        return
     first = sheet.row - 1
-    for g in report.gaps[:GAP_ROWS]:
+    for g in report.gaps:
         sheet.cells([g.host, g.unit, g.advisory, g.warning, severity(g.severity, lang), g.cves, g.items, g.installed,
                      g.install, g.deadline, yes(g.overdue, lang), yes(g.exploited, lang), g.first_detected], lang)
     sheet.ws.auto_filter.ref = f"A{first}:{get_column_letter(len(GAP_COLUMNS))}{sheet.row - 1}"
-    if len(report.gaps) > GAP_ROWS:
-        sheet.line([phrase("more_gaps_in_csv", lang, count=len(report.gaps) - GAP_ROWS)])
 
 
 def render(report: WeeklyReport, lang: str) -> bytes:
@@ -206,7 +200,7 @@ def render(report: WeeklyReport, lang: str) -> bytes:
         else:
             _section(sheet, section, report, lang)
         sheet.finish()
-    if report.gaps:
+    if report.gaps or report.gaps_left_out:
         sheet = Sheet(book.create_sheet(sheet_name(phrase("sheet_gaps", lang), taken)))
         _gaps(sheet, report, lang)
         sheet.finish()
