@@ -4,6 +4,7 @@ into click errors (a message and an exit code, never a traceback)."""
 from __future__ import annotations
 
 import functools
+import getpass
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -65,6 +66,14 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+
+def admin_name() -> str:
+    """Who asks, as recorded beside what an admin asks of a host."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a uid without a login name (some containers)
+        return "admin"
 
 
 class Failure(click.ClickException):

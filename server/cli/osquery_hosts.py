@@ -5,7 +5,6 @@ osquery's distributed queries)."""
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 
 import click
@@ -13,7 +12,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from server import queries
-from server.cli.context import Context, echo_rows, handle_errors, pass_context
+from server.cli.context import Context, admin_name, echo_rows, handle_errors, pass_context
 from server.db.models import Host, OsqueryRefresh, OsqueryResult
 from server.errors import InvalidInput
 from server.inventory import units
@@ -26,13 +25,6 @@ LINE_COLUMNS = ["logged_at", "osquery_level", "osquery_where", "osquery_message"
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
-
-
-def _admin() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # a uid without a login name (some containers)
-        return "admin"
 
 
 def reports_through_osquery():  # type: ignore[no-untyped-def]
@@ -98,7 +90,7 @@ def host_refresh(ctx: Context, name: str | None, unit_names: tuple[str, ...]) ->
         others = [h.hostname for h in chosen if h.id not in speaking]
         if name and others:
             raise InvalidInput.of("osquery_refresh_not_osquery", host=others[0])
-        asked = refresh.ask_many(session, [h for h in chosen if h.id in speaking], _admin(), _now())
+        asked = refresh.ask_many(session, [h for h in chosen if h.id in speaking], admin_name(), _now())
     click.echo(phrase("osquery_refresh_asked", ctx.lang, count=asked, already=len(speaking) - asked))
     if others:
         click.echo(phrase("osquery_refresh_skipped", ctx.lang, count=len(others), hosts=", ".join(others)))

@@ -4,7 +4,6 @@ an imported botnet list."""
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 from typing import TYPE_CHECKING
 
@@ -12,7 +11,7 @@ import click
 from tabulate import tabulate
 
 from server import queries
-from server.cli.context import Context, handle_errors, pass_context
+from server.cli.context import Context, admin_name, handle_errors, pass_context
 from server.db.models import TriageRequest
 from server.reports.i18n import PHRASES, date_text, phrase
 
@@ -24,13 +23,6 @@ FLAG = "⚑"
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
-
-
-def _admin() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # a uid without a login name (some containers)
-        return "admin"
 
 
 def _why(request: TriageRequest, lang: str) -> str:
@@ -56,7 +48,7 @@ def host_triage(ctx: Context, name: str) -> None:
 
     with ctx.transaction() as session:
         host = queries.find_host(session, name)
-        request, created = requests.ask(session, host.id, "admin", _admin(), _now())
+        request, created = requests.ask(session, host.id, "admin", admin_name(), _now())
         if created:
             # An osquery-only host is asked through distributed queries, not at a report.
             through_osquery = session.scalar(select(Host.id).where(Host.id == host.id, reports_through_osquery()))
