@@ -69,13 +69,28 @@ def windows_build(row: Row, registry_ubr: str = "") -> str:
     return ".".join(parts)
 
 
+# Windows 11 kept version 10.0 and some sources still call it "Windows 10"
+# (the registry's ProductName, which older osquery and tools read): its
+# builds start at 22000, and the build is what tells.
+FIRST_WINDOWS_11_BUILD = 22000
+
+
+def windows_name(name: str, build: str) -> str:
+    """``name`` with "Windows 10" read as "Windows 11" when the build says so."""
+    number = build.split(".")[2] if build.count(".") >= 2 else ""
+    if "Windows 10" in name and number.isdigit() and int(number) >= FIRST_WINDOWS_11_BUILD:
+        return name.replace("Windows 10", "Windows 11", 1)
+    return name
+
+
 def os_info(os_row: Row, platform: str, build_row: Row | None = None, kernel_version: str = "",
             registry_ubr: str = "") -> wire.OsInfo:
-    build = text(os_row, "build")
+    build, name = text(os_row, "build"), text(os_row, "name")
     if platform == "windows":
         build = windows_build(build_row if build_row is not None else os_row, registry_ubr)
+        name = windows_name(name, build)
     return wire.OsInfo(
-        name=text(os_row, "name"),
+        name=name,
         version=text(os_row, "version"),
         platform=text(os_row, "platform") or platform,
         platform_like=text(os_row, "platform_like"),

@@ -49,6 +49,21 @@ def test_windows_build_with_and_without_ubr() -> None:
     assert rows.windows_build({"major": "10", "minor": "0", "build": "22631"}, "0x0d77") == "10.0.22631"
 
 
+@pytest.mark.parametrize(("name", "build", "expected"), [
+    ("Microsoft Windows 10 Pro", "10.0.22631.4460", "Microsoft Windows 11 Pro"),  # registry ProductName on 11
+    ("Microsoft Windows 10 Pro", "10.0.22000", "Microsoft Windows 11 Pro"),
+    ("Microsoft Windows 10 Pro", "10.0.19045.5131", "Microsoft Windows 10 Pro"),
+    ("Microsoft Windows 11 Pro", "10.0.26100.2314", "Microsoft Windows 11 Pro"),
+    ("Microsoft Windows Server 2022 Standard", "10.0.20348.2849", "Microsoft Windows Server 2022 Standard"),
+    ("Microsoft Windows 10 Pro", "10.0", "Microsoft Windows 10 Pro"),  # no build: left as said
+])
+def test_windows_11_is_told_from_10_by_its_build(name: str, build: str, expected: str) -> None:
+    major, minor, number, *revision = (build.split(".") + [""])[:4]
+    os_row = {"name": name, "platform": "windows", "major": major, "minor": minor, "build": number,
+              "revision": revision[0] if revision else ""}
+    assert rows.os_info(os_row, "windows").name == expected
+
+
 def test_platform_from_os_version_then_build_platform() -> None:
     assert rows.host_platform({"platform": "windows"}, {}) == "windows"
     assert rows.host_platform({"platform": "ubuntu"}, {"build_platform": "linux"}) == "linux"
