@@ -9,7 +9,7 @@ import io
 import re
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -58,16 +58,13 @@ class Sheet:
                 name = value.lstrip("· ")
                 depth, value = (len(value) - len(name)) // 2, name
             cell = self.ws.cell(self.row, column, _value(value))
+            # One named style a kind of cell: setting border, font and fill one
+            # by one makes openpyxl hash each of them for every cell.
+            cell.style = ("pg_header" if header else "pg_strong" if strong
+                          else "pg_emphasis" if column - 1 in emphasis else "pg_box")
             _format(cell, value)
-            cell.border = BOX
             if depth:
                 cell.alignment = Alignment(indent=depth)
-            if header:
-                cell.font, cell.fill = BOLD, HEADER_FILL
-                cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-            elif strong or column - 1 in emphasis:
-                cell.font = BOLD
-                cell.fill = STRONG_FILL if strong else EMPHASIS_FILL
             text = cell_text(value, lang)
             width = min(len(text), 18) if header else len(text) + 2 * depth
             self.widths[column] = max(self.widths.get(column, 8), width + 2)
@@ -190,9 +187,23 @@ def _gaps(sheet: Sheet, report: WeeklyReport, lang: str) -> None:
     sheet.ws.auto_filter.ref = f"A{first}:{get_column_letter(len(GAP_COLUMNS))}{sheet.row - 1}"
 
 
+def _named_styles(book: Workbook) -> None:
+    centred = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    for name, font, fill, alignment in (("pg_box", None, None, None), ("pg_header", BOLD, HEADER_FILL, centred),
+                                        ("pg_strong", BOLD, STRONG_FILL, None),
+                                        ("pg_emphasis", BOLD, EMPHASIS_FILL, None)):
+        style = NamedStyle(name=name, border=BOX)
+        if font:
+            style.font, style.fill = font, fill
+        if alignment:
+            style.alignment = alignment
+        book.add_named_style(style)
+
+
 def render(report: WeeklyReport, lang: str) -> bytes:
     book, taken = Workbook(), set[str]()
     book.remove(book.active)
+    _named_styles(book)
     for section in sections(report, lang):
         sheet = Sheet(book.create_sheet(sheet_name(phrase(f"sheet_{section.key}", lang), taken)))
         if section.key == "warnings":
