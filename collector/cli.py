@@ -21,6 +21,7 @@ import click
 from collector import __version__, delta, triage, wire
 from collector.config import Settings, load_settings
 from collector.errors import CollectorError, ConfigError, ServerRejected
+from collector.i18n import LANGUAGES, language, text, use
 from collector.inventory import build_report
 from collector.push import Pusher, encode_report
 from collector.service_cli import COMMANDS as SERVICE_COMMANDS
@@ -66,11 +67,14 @@ def _options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--ca-cert", metavar="PATH", help="extra CA certificate file to trust"),
         click.option("--insecure", is_flag=True, default=None, help="do not verify the server's TLS certificate"),
         click.option("-v", "--verbose", count=True, help="more logging (-vv for debug)"),
+        click.option("--lang", type=click.Choice(LANGUAGES),
+                     help="language of messages [default: PATCHGAP_LANG, else the locale, else en]"),
     ]
 
     @functools.wraps(func)
-    def wrapper(config_path: str | None, verbose: int, **flags: Any) -> None:
+    def wrapper(config_path: str | None, verbose: int, lang: str | None, **flags: Any) -> None:
         _setup_logging(verbose)
+        use(language(lang))  # errors and log lines of the library speak it too
         extra = {k: flags.pop(k) for k in list(flags) if k not in Settings.__dataclass_fields__}
         try:
             settings = load_settings(flags, config_path=config_path)
@@ -80,7 +84,9 @@ def _options(func: Callable[..., Any]) -> Callable[..., Any]:
         except CollectorError as exc:
             raise _Exit(str(exc), EXIT_REJECTED) from None
         except OSError as exc:  # state or spool dir not writable, disk full...
-            raise _Exit(f"{exc.filename or ''}: {exc.strerror or exc}", EXIT_REJECTED) from None
+            raise _Exit(text("file_error", path=exc.filename or "", error=exc.strerror or exc), EXIT_REJECTED) from None
+        finally:
+            use(None)  # the next command in this process chooses again
 
     for option in reversed(options):
         wrapper = option(wrapper)
@@ -109,7 +115,7 @@ def _send(settings: Settings, report: wire.Report) -> Delivery:
                 try:
                     return pusher.send_delta(encode_report(changes))
                 except ServerRejected as exc:  # 409: another base; 404: a server without deltas
-                    log.info("the server wants the full report (%s); sending it", exc)
+                    log.info("%s", text("delta_refused", error=exc))
             return pusher.send_body(full_body)
 
         result = deliver(spool, pusher.send_body, encode_report(report), prepare=pusher.node_key,
@@ -125,25 +131,27 @@ def _send(settings: Settings, report: wire.Report) -> Delivery:
 def _once(settings: Settings) -> int:
     """Collect, deliver, say what happened; returns the exit code."""
     if not settings.server:
-        raise ConfigError("no server: give --server URL (or PATCHGAP_SERVER, or server = in the config file)")
+        raise ConfigError.of("config_no_server")
     report = _report(settings)
     result = _send(settings, report)
     if result.flushed:
-        log.info("delivered %d spooled report(s) first", result.flushed)
+        log.info("%s", text("spool_flushed", count=result.flushed))
     for path in result.rejected:
-        log.warning("the server refused a spooled report; moved to %s", path)
+        log.warning("%s", text("spool_set_aside", path=path))
     if result.outcome == "spooled":
-        click.echo(f"server unreachable ({result.message}); report spooled to {result.path}, "
-                   "it will be sent on the next successful contact", err=True)
+        click.echo(text("report_spooled", error=result.message, path=result.path), err=True)
         return EXIT_TEMPFAIL
     if result.outcome == "rejected":
         lost_key = "(401)" in result.message and not settings.enroll_secret
-        hint = "; give --enroll-secret to enroll again" if lost_key else ""
-        click.echo(f"{result.message}{hint}; report kept in {result.path}", err=True)
+        click.echo(text("report_kept_enroll" if lost_key else "report_kept", error=result.message, path=result.path),
+                   err=True)
         return EXIT_REJECTED
     accepted = result.accepted
-    click.echo(f"report sent to {settings.server}: {len(report.software)} software"
-               + (f", {accepted.findings_open} open findings" if isinstance(accepted, wire.ReportAccepted) else ""))
+    if isinstance(accepted, wire.ReportAccepted):
+        click.echo(text("report_sent_findings", server=settings.server, software=len(report.software),
+                        findings=accepted.findings_open))
+    else:
+        click.echo(text("report_sent", server=settings.server, software=len(report.software)))
     if isinstance(accepted, wire.ReportAccepted) and accepted.triage_requested:
         outcome = triage.deliver(settings, report)  # never fails the delivered report
         click.echo(outcome.message, err=not outcome.sent)
@@ -156,22 +164,31 @@ def _summary(report: wire.Report, limit: int) -> str:
     counts: dict[str, int] = {}
     for row in report.software:
         counts[row.ecosystem] = counts.get(row.ecosystem, 0) + 1
-    lines = [
-        f"Host       {report.host.hostname} (uuid {report.host.uuid})",
-        f"OS         {os_.name} {os_.version} ({labels}) {os_.arch}, kernel {os_.kernel_version or '-'}",
-        f"Source     {report.collector.source} (collector {report.collector.version})",
-        f"Software   {len(report.software)} ({', '.join(f'{k} {v}' for k, v in sorted(counts.items())) or 'none'})",
-        f"Patches    {len(report.patches)}",
-        f"Addresses  {', '.join(f'{a.address} ({a.interface})' for a in report.addresses) or 'none'}",
+    none = text("summary_none")
+    fields = [
+        ("summary_host", text("summary_host_line", hostname=report.host.hostname, uuid=report.host.uuid)),
+        ("summary_os", text("summary_os_line", name=os_.name, version=os_.version, labels=labels, arch=os_.arch,
+                            kernel=os_.kernel_version or "-")),
+        ("summary_source", text("summary_source_line", source=report.collector.source,
+                                version=report.collector.version)),
+        ("summary_software",
+         f"{len(report.software)} ({', '.join(f'{k} {v}' for k, v in sorted(counts.items())) or none})"),
+        ("summary_patches", str(len(report.patches))),
+        ("summary_addresses", ", ".join(f"{a.address} ({a.interface})" for a in report.addresses) or none),
     ]
+    labelled = [(text(key), value) for key, value in fields]
+    width = max(len(label) for label, _ in labelled) + 2  # labels aligned, two spaces after the longest
+    lines = [f"{label.ljust(width)}{value}" for label, value in labelled]
     shown = report.software[:limit]
     if shown:
-        table = [("NAME", "VERSION", "ARCH", "SOURCE")] + [(s.name, s.version, s.arch, s.source_package) for s in shown]
+        header = tuple(text(key) for key in ("summary_name", "summary_version", "summary_arch",
+                                             "summary_source_package"))
+        table = [header] + [(s.name, s.version, s.arch, s.source_package) for s in shown]
         widths = [max(len(row[i]) for row in table) for i in range(3)]
         lines.append("")
         lines += ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[3]]).rstrip() for row in table]
         if len(report.software) > limit:
-            lines.append(f"... and {len(report.software) - limit} more (--json for all)")
+            lines.append(text("summary_more", count=len(report.software) - limit))
     return "\n".join(lines)
 
 
@@ -214,14 +231,14 @@ def run(settings: Settings, max_runs: int | None) -> None:
             except CollectorError as exc:
                 log.error("%s", exc)
             except Exception:  # a service keeps going; the next run may work
-                log.exception("unexpected error; trying again at the next interval")
+                log.exception("%s", text("run_unexpected_error"))
             runs += 1
             if max_runs and runs >= max_runs:
                 break
             # jitter: a building of PCs booted together should not report together
             time.sleep(settings.interval * random.uniform(0.9, 1.1))
     except KeyboardInterrupt:
-        click.echo("stopped", err=True)
+        click.echo(text("run_stopped"), err=True)
 
 
 for _command in SERVICE_COMMANDS:

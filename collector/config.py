@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from collector.errors import ConfigError
+from collector.i18n import text
 
 SECTION = "collector"
 KEYS = (
@@ -68,15 +69,16 @@ def read_config_file(path: Path) -> dict[str, str]:
         with open(path, encoding="utf-8") as handle:
             parser.read_file(handle)
     except OSError as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+        raise ConfigError.of("config_unreadable", path=path, error=exc.strerror) from exc
     except configparser.Error as exc:
-        raise ConfigError(f"config file {path} is not valid INI: {exc}") from exc
+        raise ConfigError.of("config_not_ini", path=path, error=exc) from exc
     if not parser.has_section(SECTION):
-        raise ConfigError(f"config file {path} has no [{SECTION}] section")
+        raise ConfigError.of("config_no_section", path=path, section=SECTION)
     values = dict(parser.items(SECTION))
     unknown = sorted(set(values) - set(KEYS))
     if unknown:
-        raise ConfigError(f"unknown setting(s) {', '.join(unknown)} in [{SECTION}] of {path}; known: {', '.join(KEYS)}")
+        raise ConfigError.of("config_unknown_keys", names=", ".join(unknown), section=SECTION, path=path,
+                             known=", ".join(KEYS))
     return values
 
 
@@ -91,7 +93,7 @@ def _merge(
         elif environ.get(ENV[key]) is not None:
             merged[key] = (environ[ENV[key]], ENV[key])
         elif key in file_values:
-            merged[key] = (file_values[key], f"{key} in {file_name}")
+            merged[key] = (file_values[key], text("config_origin_file", setting=key, path=file_name))
     return merged
 
 
@@ -99,9 +101,7 @@ def check_server(url: str, origin: str) -> str:
     """An http(s) URL with a host, trailing slash removed."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(
-            f"{origin}: server URL {url!r} needs http:// or https:// and a host, e.g. https://patchgap.example.org"
-        )
+        raise ConfigError.of("config_bad_server", origin=origin, url=url)
     return url.strip().rstrip("/")
 
 
@@ -111,16 +111,16 @@ def _to_bool(value: Any, origin: str) -> bool:
     text = str(value).strip().lower()
     if text in _TRUE | _FALSE:
         return text in _TRUE
-    raise ConfigError(f"{origin}: {value!r} is not yes/no (use true/false, 1/0, yes/no, on/off)")
+    raise ConfigError.of("config_bad_bool", origin=origin, value=value)
 
 
 def _to_interval(value: Any, origin: str) -> float:
     try:
         seconds = float(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"{origin}: interval {value!r} is not a number of seconds") from None
+        raise ConfigError.of("config_interval_not_number", origin=origin, value=value) from None
     if not seconds > 0 or seconds == float("inf"):
-        raise ConfigError(f"{origin}: interval must be a positive number of seconds, not {value!r}")
+        raise ConfigError.of("config_interval_not_positive", origin=origin, value=value)
     return seconds
 
 
@@ -147,13 +147,14 @@ def load_settings(
     if "server" in raw and str(raw["server"][0]).strip():
         values["server"] = check_server(str(raw["server"][0]), raw["server"][1])
     if "source" in raw and str(raw["source"][0]) not in SOURCE_CHOICES:
-        raise ConfigError(f"{raw['source'][1]}: source {raw['source'][0]!r} is not one of {', '.join(SOURCE_CHOICES)}")
+        raise ConfigError.of("config_bad_source", origin=raw["source"][1], value=raw["source"][0],
+                             choices=", ".join(SOURCE_CHOICES))
     if "interval" in raw:
         values["interval"] = _to_interval(*raw["interval"])
     if "insecure" in raw:
         values["insecure"] = _to_bool(*raw["insecure"])
     if values.get("ca_cert") and not Path(str(values["ca_cert"])).expanduser().is_file():
-        raise ConfigError(f"{raw['ca_cert'][1]}: CA certificate file {values['ca_cert']} not found")
+        raise ConfigError.of("config_no_ca_cert", origin=raw["ca_cert"][1], path=values["ca_cert"])
     state_dir = Path(str(values.pop("state_dir", "") or default_state_dir())).expanduser()
     spool_dir = Path(str(values.pop("spool_dir", "") or state_dir / "spool")).expanduser()
     return Settings(state_dir=state_dir, spool_dir=spool_dir, config_file=config_file, **values)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from collector import wire
+from collector.i18n import text
 from collector.spool import write_private
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ def load(state_dir: Path, server: str) -> LastReport | None:
     except FileNotFoundError:
         return None
     except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
-        log.warning("ignoring the record of the last report (%s: %s); sending a full report", path, exc)
+        log.warning("%s", text("last_report_unreadable", path=path, error=exc))
         return None
     return last if last.server == server and last.report_id else None
 

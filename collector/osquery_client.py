@@ -23,6 +23,7 @@ from thrift.Thrift import TException
 from thrift.transport import TSocket, TTransport
 
 from collector.errors import SourceFailed, SourceUnavailable
+from collector.i18n import text
 
 Row = dict[str, str]
 
@@ -41,7 +42,7 @@ class OsqueryQueryError(SourceFailed):
     """osquery answered a query with an error status (bad SQL, missing table)."""
 
     def __init__(self, sql: str, message: str) -> None:
-        super().__init__(f"osquery refused the query: {message}")
+        super().__init__(text("osquery_refused_query", error=message))
         self.sql = sql
         self.message = message
 
@@ -89,10 +90,10 @@ class OsqueryClient:
     def open(self, *, wait: float = 1.0) -> None:
         """Connect, retrying for ``wait`` seconds; SourceUnavailable if nobody answers."""
         if sys.platform != "win32" and not os.path.exists(self.socket_path):
-            raise SourceUnavailable(f"no osquery extension socket at {self.socket_path}")
+            raise SourceUnavailable.of("osquery_no_socket", socket=self.socket_path)
         client = _TimedExtensionClient(self.socket_path, self.timeout)
         if not client.open(timeout=wait, interval=0.05):
-            raise SourceUnavailable(f"osquery is not answering on {self.socket_path}")
+            raise SourceUnavailable.of("osquery_not_answering", socket=self.socket_path)
         self._client = client
         self._manager = client.extension_manager_client()
 
@@ -113,7 +114,7 @@ class OsqueryClient:
         """osquery's ping message ("pong"); SourceFailed when not healthy."""
         status = self._call("ping")
         if status.code != 0:
-            raise SourceFailed(f"osquery ping failed: {status.message}")
+            raise SourceFailed.of("osquery_ping_failed", error=status.message)
         return str(status.message or "")
 
     def query(self, sql: str) -> list[Row]:
@@ -131,11 +132,11 @@ class OsqueryClient:
 
     def _call(self, method: str, *args: str):  # noqa: ANN202 - thrift types are untyped
         if self._manager is None:
-            raise SourceFailed("osquery client is not connected")
+            raise SourceFailed.of("osquery_not_connected")
         try:
             return getattr(self._manager, method)(*args)
         except (TException, OSError, EOFError) as exc:
-            raise SourceFailed(f"lost the connection to osquery at {self.socket_path}: {exc}") from exc
+            raise SourceFailed.of("osquery_connection_lost", socket=self.socket_path, error=exc) from exc
 
     @staticmethod
     def _check(sql: str, response) -> None:  # noqa: ANN001
@@ -161,7 +162,7 @@ class OsquerydProcess:
     def start(self) -> str:
         if not os.path.isfile(self.binary):
             self.stop()
-            raise SourceUnavailable(f"no osqueryd binary at {self.binary}")
+            raise SourceUnavailable.of("osqueryd_missing", path=self.binary)
         stderr_path = os.path.join(self.workdir, "osqueryd.stderr")
         config_path = os.path.join(self.workdir, "empty.conf")
         Path(config_path).write_text("{}", encoding="utf-8")  # never the host's own config
@@ -178,13 +179,14 @@ class OsquerydProcess:
                 )
             except OSError as exc:
                 self.stop()
-                raise SourceUnavailable(f"cannot start {self.binary}: {exc}") from exc
+                raise SourceUnavailable.of("osqueryd_cannot_start", path=self.binary, error=exc) from exc
         deadline = time.monotonic() + self.timeout
         while sys.platform != "win32" and not os.path.exists(self.socket_path):
             if self._process.poll() is not None or time.monotonic() > deadline:
                 tail = Path(stderr_path).read_text(errors="replace")[-500:].strip()
                 self.stop()
-                raise SourceUnavailable(f"{self.binary} did not open {self.socket_path}: {tail or 'no output'}")
+                raise SourceUnavailable.of("osqueryd_no_socket", path=self.binary, socket=self.socket_path,
+                                           output=tail or text("osqueryd_no_output"))
             time.sleep(0.02)
         return self.socket_path
 

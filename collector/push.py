@@ -19,6 +19,7 @@ import httpx
 import collector
 from collector import wire
 from collector.errors import ConfigError, ServerRejected, ServerUnreachable
+from collector.i18n import text
 from collector.spool import write_private
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def make_client(*, ca_cert: str = "", insecure: bool = False, timeout: float = 3
         try:
             verify = ssl.create_default_context(cafile=ca_cert)
         except (OSError, ssl.SSLError) as exc:
-            raise ConfigError(f"cannot load CA certificate {ca_cert}: {exc}") from exc
+            raise ConfigError.of("ca_cert_unloadable", path=ca_cert, error=exc) from exc
     headers = {"User-Agent": f"patchgap-collector/{collector.__version__}"}
     return httpx.Client(verify=verify, timeout=timeout, headers=headers, follow_redirects=False)
 
@@ -65,18 +66,18 @@ def _post(client: httpx.Client, url: str, body: bytes, headers: dict[str, str]) 
     try:
         response = client.post(url, content=body, headers={"Content-Type": "application/json", **headers})
     except httpx.HTTPError as exc:  # connect, TLS, timeout, protocol errors
-        raise ServerUnreachable(f"cannot reach {url}: {exc or type(exc).__name__}") from exc
+        raise ServerUnreachable.of("server_unreachable", url=url, error=exc or type(exc).__name__) from exc
     status = response.status_code
     if status >= 500 or status in RETRY_LATER:
-        raise ServerUnreachable(f"{url} answered {status}: {_detail(response)}")
+        raise ServerUnreachable.of("server_answered", url=url, status=status, detail=_detail(response))
     if 300 <= status < 400:
-        raise ConfigError(f"{url} redirects to {response.headers.get('location', '?')}: set --server to the final URL")
+        raise ConfigError.of("server_redirects", url=url, location=response.headers.get("location", "?"))
     if status >= 400:
         raise ServerRejected(status, _detail(response))
     try:
         return response.json()
     except ValueError as exc:  # a captive portal or proxy page, not our API
-        raise ServerUnreachable(f"{url} did not answer like a patchgap server (status {status})") from exc
+        raise ServerUnreachable.of("server_not_patchgap", url=url, status=status) from exc
 
 
 def request_enrollment(client: httpx.Client, server: str, secret: str, host: wire.HostInfo,
@@ -92,7 +93,7 @@ def request_enrollment(client: httpx.Client, server: str, secret: str, host: wir
             status=str(data.get("status", "enrolled")),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise ServerUnreachable(f"unexpected enrollment answer from {server}: {exc}") from exc
+        raise ServerUnreachable.of("enroll_bad_answer", server=server, error=exc) from exc
 
 
 def enroll(server: str, secret: str, host: wire.HostInfo, *, ca_cert: str = "", insecure: bool = False) -> str:
@@ -122,16 +123,15 @@ class Pusher:
     def enroll(self) -> str:
         """Enroll now and store the node key (0600; on Windows no ACL is set yet)."""
         if not self.enroll_secret:
-            raise ConfigError("this collector is not enrolled: give --enroll-secret (or PATCHGAP_ENROLL_SECRET)")
+            raise ConfigError.of("not_enrolled")
         answer = request_enrollment(self.client, self.server, self.enroll_secret, self.host, self._stored_key())
         write_private(self.key_file, answer.node_key.encode("utf-8") + b"\n")
         if answer.status == "pending":
-            log.warning("enrollment with %s awaits an admin's approval (patchgap hosts --pending); "
-                        "reports stay in the spool until then", self.server)
+            log.warning("%s", text("enroll_pending", server=self.server))
         # NOTE: wire.EnrollRequest has no unit; the server picks it from the secret.
         if self.unit and answer.unit and answer.unit != self.unit:
-            log.warning("server put this host in unit %r, not %r (the enroll secret decides)", answer.unit, self.unit)
-        log.info("enrolled with %s as host %d (unit %s)", self.server, answer.host_id, answer.unit or "-")
+            log.warning("%s", text("enroll_other_unit", unit=answer.unit, wanted=self.unit))
+        log.info("%s", text("enrolled", server=self.server, host_id=answer.host_id, unit=answer.unit or "-"))
         return answer.node_key
 
     def _stored_key(self) -> str:
@@ -152,11 +152,11 @@ class Pusher:
             if exc.status != 401 or not self.enroll_secret or self._reenrolled:
                 raise
         self._reenrolled = True
-        log.warning("the server no longer accepts this node key; enrolling again")
+        log.warning("%s", text("node_key_refused"))
         try:
             key = self.enroll()
         except ServerRejected as exc:
-            raise ServerRejected(401, f"node key refused and enrolling again failed too ({exc})") from exc
+            raise ServerRejected(401, text("reenroll_failed", error=exc)) from exc
         return self._post_report(key, body)
 
     def send_delta(self, body: bytes) -> wire.ReportAccepted:
@@ -176,7 +176,7 @@ class Pusher:
         try:
             return int(data["stored"])
         except (KeyError, TypeError, ValueError) as exc:
-            raise ServerUnreachable(f"unexpected triage answer from {self.server}: {exc}") from exc
+            raise ServerUnreachable.of("triage_bad_answer", server=self.server, error=exc) from exc
 
     def _post_report(self, key: str, body: bytes, path: str = REPORT_PATH) -> wire.ReportAccepted:
         headers = {"Authorization": f"Bearer {key}", "Content-Encoding": "gzip"}
@@ -188,4 +188,4 @@ class Pusher:
             return wire.ReportAccepted(**counts, triage_requested=data.get("triage_requested") is True,
                                        report_id=report_id if isinstance(report_id, str) else "")
         except (AttributeError, TypeError, ValueError) as exc:
-            raise ServerUnreachable(f"unexpected report answer from {self.server}: {exc}") from exc
+            raise ServerUnreachable.of("report_bad_answer", server=self.server, error=exc) from exc

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from collector.errors import ServerRejected, ServerUnreachable
+from collector.i18n import text
 
 log = logging.getLogger(__name__)
 
@@ -111,10 +112,8 @@ class Spool:
             total -= sizes[oldest]
             oldest.unlink(missing_ok=True)
             oldest.with_name(oldest.name + ".reason.txt").unlink(missing_ok=True)
-            log.warning(
-                "spool %s full (limits: %d files, %d bytes): dropped the oldest report %s",
-                directory, self.max_files, self.max_bytes, oldest.name,
-            )
+            log.warning("%s", text("spool_full", directory=directory, files=self.max_files, size=self.max_bytes,
+                                   name=oldest.name))
 
 
 @dataclass

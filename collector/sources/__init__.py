@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from collector.errors import ConfigError, SourceUnavailable
+from collector.i18n import text
 from collector.sources.interface import Snapshot, Source
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ def _load(name: str, opts: dict[str, Any]) -> Source:
     try:
         cls = getattr(importlib.import_module(module_name), class_name)
     except ImportError as exc:
-        raise SourceUnavailable(f"the {name} source cannot be loaded here: {exc}") from exc
+        raise SourceUnavailable.of("source_cannot_load", name=name, error=exc) from exc
     accepted = inspect.signature(cls).parameters
     # None means "not given": let the source use its own default
     return cls(**{key: value for key, value in opts.items() if key in accepted and value is not None})
@@ -53,12 +54,12 @@ class AutoSource(Source):
             try:
                 snapshot = _load(name, self.opts).collect()
             except SourceUnavailable as exc:
-                log.info("source %s unavailable: %s", name, exc)
+                log.info("%s", text("source_unavailable", name=name, error=exc))
                 reasons.append(f"{name}: {exc}")
                 continue
             self.answered = name
             return snapshot
-        raise SourceUnavailable("no inventory source can run here (" + "; ".join(reasons) + ")")
+        raise SourceUnavailable.of("no_source", reasons="; ".join(reasons))
 
 
 def pick_source(name: str = "auto", **opts: Any) -> Source:

@@ -78,7 +78,7 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
-        raise SourceFailed(f"cannot read dpkg status file {path}: {exc.strerror}") from exc
+        raise SourceFailed.of("dpkg_unreadable", path=path, error=exc.strerror) from exc
 
 
 def _records(status_path: Path) -> dict[tuple[str, str], dict[str, str]]:

@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 
 from collector import wire
+from collector.i18n import text
 from collector.spool import write_private
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ def host_uuid(
     if value:
         return value
     value = uuid.uuid4().hex
-    log.warning("no machine id found; generated host id %s and stored it in %s", value, stored)
+    log.warning("%s", text("host_id_generated", value=value, path=stored))
     write_private(stored, value.encode("ascii") + b"\n")
     return value
 

@@ -13,16 +13,11 @@ from pathlib import Path
 from collector import wire
 from collector.config import default_state_dir
 from collector.errors import SourceFailed, SourceUnavailable
+from collector.i18n import text
 from collector.sources import dpkg, linux_host, linux_net, rpm
 from collector.sources.interface import Snapshot, Source
 
 log = logging.getLogger(__name__)
-
-_UNSUPPORTED = (
-    "osquery is required on {system} for now: install osquery (https://osquery.io/downloads) "
-    "and run with --source osquery (or auto); the native source only reads Linux package databases"
-)
-
 
 class NativeSource(Source):
     """dpkg/rpm, os-release and machine id, read directly (Linux only)."""
@@ -53,7 +48,7 @@ class NativeSource(Source):
     def collect(self) -> Snapshot:
         """Inventory this Linux machine; SourceUnavailable elsewhere."""
         if self.system != "Linux":
-            raise SourceUnavailable(_UNSUPPORTED.format(system=self.system))
+            raise SourceUnavailable.of("native_unsupported", system=self.system)
         return Snapshot(
             host=linux_host.host_info(self._state_dir()),
             os=linux_host.read_os_info(self.os_release),
@@ -65,10 +60,7 @@ class NativeSource(Source):
         """Packages from every package database present (dpkg, rpm)."""
         has_dpkg = self.dpkg_status.is_file()
         if not has_dpkg and not self.rpm_path:
-            raise SourceUnavailable(
-                f"no package database found (no {self.dpkg_status}, no rpm): "
-                "install osquery to inventory this machine"
-            )
+            raise SourceUnavailable.of("native_no_package_db", dpkg_status=self.dpkg_status)
         rows = dpkg.read_installed(self.dpkg_status) if has_dpkg else []
         if self.rpm_path:
             try:
@@ -78,7 +70,7 @@ class NativeSource(Source):
                     raise
                 # NOTE: Debian can carry an rpm binary (for alien) with no
                 # database; dpkg is the real answer there.
-                log.warning("rpm is installed but could not be queried; using dpkg only", exc_info=True)
+                log.warning("%s", text("rpm_unqueryable"), exc_info=True)
         return rows
 
     def _state_dir(self) -> Path:

@@ -44,7 +44,7 @@ def host_info(system: Row, info: Row) -> wire.HostInfo:
     # osquery itself falls back to its own instance uuid when SMBIOS has none.
     uuid = text(system, "uuid") or text(info, "uuid")
     if not uuid:
-        raise SourceFailed("osquery reported no system uuid for this host")
+        raise SourceFailed.of("osquery_no_uuid")
     return wire.HostInfo(
         uuid=uuid,
         hostname=text(system, "hostname"),

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from collector.errors import SourceFailed, SourceUnavailable
+from collector.i18n import text
 from collector.osquery_client import (
     OsqueryClient,
     OsquerydProcess,
@@ -48,7 +49,7 @@ class OsquerySource(Source):
         try:
             queries = {query.name: query for query in load_queries()}
         except QueryFileError as exc:  # a packaging mistake, not the PC's
-            raise SourceFailed(f"cannot read the collector's osquery queries: {exc}") from exc
+            raise SourceFailed.of("osquery_queries_unreadable", error=exc) from exc
         with self.client() as client:
             results = {name: self._run(client, queries[name]) for name in PLATFORM_QUERIES}
             platform = osquery_rows.host_platform(results["os_version"][0], results["osquery_info"][0])
@@ -83,9 +84,7 @@ class OsquerySource(Source):
         except SourceUnavailable:
             binary = find_osqueryd()
         if binary is None:
-            raise SourceUnavailable(
-                f"osquery is not installed: no extension socket at {default} and no osqueryd binary"
-            )
+            raise SourceUnavailable.of("osquery_not_installed", socket=default)
         return OsquerydProcess(binary, timeout=self.timeout)
 
     def _run(self, client: OsqueryClient, query: Query) -> list[dict[str, str]]:
@@ -94,10 +93,10 @@ class OsquerySource(Source):
         except OsqueryQueryError as exc:
             if query.required:
                 raise
-            warning = f"skipped osquery query {query.name}: {exc.message}"
+            warning = text("osquery_query_skipped", name=query.name, error=exc.message)
             log.warning("%s", warning)
             self.warnings.append(warning)
             return []
         if query.required and not rows:
-            raise OsqueryQueryError(query.sql, f"{query.name} returned no rows")
+            raise OsqueryQueryError(query.sql, text("osquery_no_rows", name=query.name))
         return rows

@@ -76,7 +76,7 @@ def read_installed(rpm_path: str) -> list[wire.Software]:
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SourceFailed(f"cannot run {rpm_path}: {exc}") from exc
+        raise SourceFailed.of("rpm_cannot_run", rpm=rpm_path, error=exc) from exc
     if done.returncode != 0:
-        raise SourceFailed(f"{rpm_path} -qa failed ({done.returncode}): {done.stderr.strip()[:500]}")
+        raise SourceFailed.of("rpm_failed", rpm=rpm_path, code=done.returncode, output=done.stderr.strip()[:500])
     return parse_query_output(done.stdout)

@@ -16,6 +16,7 @@ from collector import limits as L
 from collector import wire
 from collector.config import Settings
 from collector.errors import CollectorError
+from collector.i18n import text
 from collector.inventory import utc_now
 from collector.push import Pusher
 from collector.sources import pick_source
@@ -64,10 +65,9 @@ def deliver(settings: Settings, report: wire.Report) -> Outcome:
                     insecure=settings.insecure) as pusher:
             stored = pusher.send_triage(upload)
     except CollectorError as exc:
-        return Outcome(False, f"triage snapshot not sent ({exc}); the server asks again at the next report")
+        return Outcome(False, text("triage_not_sent", error=exc))
     except Exception as exc:  # noqa: BLE001 - the report is delivered whatever happens here
         log.debug("triage snapshot failed", exc_info=True)
-        return Outcome(False, f"triage snapshot failed ({type(exc).__name__}: {exc}); "
-                              "the server asks again at the next report")
+        return Outcome(False, text("triage_failed", error=f"{type(exc).__name__}: {exc}"))
     cut = sum(result.truncated for result in upload.results)
-    return Outcome(True, f"triage snapshot sent: {stored} checks ({cut} cut short), {len(upload.skipped)} skipped")
+    return Outcome(True, text("triage_sent", stored=stored, cut=cut, skipped=len(upload.skipped)))

@@ -31,7 +31,7 @@ class NativeTriage(TriageSource):
 
     def run(self) -> TriageRun:
         if self.system != "Linux":
-            raise SourceUnavailable(f"a triage snapshot on {self.system} needs osquery")
+            raise SourceUnavailable.of("triage_needs_osquery", system=self.system)
         processes = procnet.read_processes(self.proc)
         owners, unreadable = procnet.socket_owners(self.proc)
         sockets = procnet.read_sockets(self.proc)

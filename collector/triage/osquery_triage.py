@@ -33,7 +33,7 @@ class OsqueryTriage(TriageSource):
         try:
             queries = [q for q in load_triage_queries() if q.applies_to(self.platform)]
         except QueryFileError as exc:  # a packaging mistake, not the PC's
-            raise SourceFailed(f"cannot read the collector's triage queries: {exc}") from exc
+            raise SourceFailed.of("triage_queries_unreadable", error=exc) from exc
         with self.source.client() as client:
             return TriageRun(results=[self._run(client, query) for query in queries])
 
