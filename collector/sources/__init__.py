@@ -72,7 +72,7 @@ def pick_source(name: str = "auto", **opts: Any) -> Source:
     if name == "auto":
         return AutoSource(opts)
     if name not in dict(SOURCES):
-        raise ConfigError(f"unknown source {name!r}: choose one of {', '.join(CHOICES)}")
+        raise ConfigError.of("unknown_source", name=name, choices=", ".join(CHOICES))
     return _load(name, opts)
 
 
