@@ -8,8 +8,6 @@ import re
 import string
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ from collector.cli import cli
 from collector.config import ENV
 from collector.errors import ConfigError
 from collector.i18n import LANGUAGES, MESSAGES, language
-from tests.collector.test_collect_cli import SECRET, Peer
+from tests.collector.test_collect_cli import SECRET, Peer, peer  # noqa: F401 - the fixture
 from tests.conftest import PROJECT_ROOT
 
 
@@ -44,16 +42,6 @@ def test_every_key_the_collector_uses_is_in_the_catalogue() -> None:
     assert len(used) > 60  # the scan found the calls, not nothing
     missing = {key: str(path) for key, path in used.items() if key not in MESSAGES}
     assert not missing
-
-
-@pytest.fixture
-def peer() -> Iterator[Peer]:
-    server = Peer()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture
