@@ -31,14 +31,22 @@ class RequestLog:
                 size += len(message.get("body", b""))
             return message
 
+        logged = False
+
         async def seen(message: dict[str, Any]) -> None:
-            nonlocal status
+            nonlocal status, logged
             if message["type"] == "http.response.start":
                 status = message["status"]
+            if message["type"] == "http.response.body" and not message.get("more_body", False) and not logged:
+                # Logged before the last of the answer goes out: a client that
+                # has its answer finds its request in the log (no race).
+                self.requests.append(Logged(scope["path"], status, size))
+                logged = True
             await send(message)
 
         await self.app(scope, counted, seen)
-        self.requests.append(Logged(scope["path"], status, size))
+        if not logged:  # no answer body was sent (the app failed)
+            self.requests.append(Logged(scope["path"], status, size))
 
     def since(self, mark: int) -> list[Logged]:
         return self.requests[mark:]
