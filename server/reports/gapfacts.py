@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import String, case, exists, func, or_, select, type_coerce
@@ -105,19 +105,34 @@ def _detail():  # type: ignore[no-untyped-def]
             .outerjoin(Affected, Affected.id == Finding.affected_id))
 
 
+class _FixParts:
+    """One pair's items, the versions installed and the versions or KBs that
+    fix them, gathered finding by finding (every list and export alike)."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, None] = {}
+        self.have: dict[str, None] = {}
+        self.want: dict[str, None] = {}
+
+    def add(self, name: str | None, product: str | None, installed: str, fixed: str, kbs: Iterable[str]) -> None:
+        self.items[name or product or ""] = None
+        if installed:
+            self.have[installed] = None
+        if fixed:
+            self.want[fixed] = None
+        for kb in kbs:
+            self.want[kb] = None
+
+    def fix(self) -> Fix:
+        return ", ".join(sorted(self.items)), ", ".join(self.have), ", ".join(self.want)
+
+
 def _fold(rows) -> dict[tuple[int, int], Fix]:  # type: ignore[no-untyped-def]
     """Per pair: its items, the versions installed, the versions or KBs that fix them."""
-    parts: dict[tuple[int, int], tuple[dict, dict, dict]] = {}  # type: ignore[type-arg]
+    parts: dict[tuple[int, int], _FixParts] = {}
     for host_id, advisory_pk, name, product, installed, fixed, kbs in rows:
-        items, have, want = parts.setdefault((host_id, advisory_pk), ({}, {}, {}))
-        items[name or product or ""] = None
-        if installed:
-            have[installed] = None
-        if fixed:
-            want[fixed] = None
-        for kb in kbs or ():
-            want[kb] = None
-    return {pair: (", ".join(sorted(i)), ", ".join(h), ", ".join(w)) for pair, (i, h, w) in parts.items()}
+        parts.setdefault((host_id, advisory_pk), _FixParts()).add(name, product, installed, fixed, kbs or ())
+    return {pair: found.fix() for pair, found in parts.items()}
 
 
 def fixes(session: Session, host_id: int, advisory_pk: int, at: dt.datetime) -> Fix:
@@ -141,27 +156,18 @@ def open_details(session: Session, scope: Scope, unit_names: list[str], at: dt.d
         .outerjoin(Software, Software.id == Finding.software_id)
         .outerjoin(Affected, Affected.id == Finding.affected_id)
         .where(open_at(at)).order_by(Finding.host_id, Finding.advisory_pk, Finding.id), scope, unit_names)
-    pair, first = None, None
-    items: dict[str, None] = {}
-    have: dict[str, None] = {}
-    want: dict[str, None] = {}
+    pair, first, parts = None, None, _FixParts()
     for host_id, advisory_pk, name, product, installed, fixed, kbs, detected in session.execute(query):
         if (host_id, advisory_pk) != pair:
             if pair is not None and pair[0] in scope.hosts:
-                yield pair[0], pair[1], first, (", ".join(sorted(items)), ", ".join(have), ", ".join(want))
-            pair, first, items, have, want = (host_id, advisory_pk), detected, {}, {}, {}
+                yield pair[0], pair[1], first, parts.fix()
+            pair, first, parts = (host_id, advisory_pk), detected, _FixParts()
         elif detected < first:
             first = detected
-        items[name or product or ""] = None
-        if installed:
-            have[installed] = None
-        if fixed:
-            want[fixed] = None
-        if kbs and kbs != "[]":
-            for kb in json.loads(kbs) if isinstance(kbs, str) else kbs:
-                want[kb] = None
+        decoded = () if not kbs or kbs == "[]" else json.loads(kbs) if isinstance(kbs, str) else kbs
+        parts.add(name, product, installed, fixed, decoded)
     if pair is not None and pair[0] in scope.hosts:
-        yield pair[0], pair[1], first, (", ".join(sorted(items)), ", ".join(have), ", ".join(want))
+        yield pair[0], pair[1], first, parts.fix()
 
 
 def os_builds(session: Session, host_ids: list[int], at: dt.datetime) -> dict[int, str]:
