@@ -22,7 +22,7 @@ from server.feeds.interface import AffectedItem, Advisory, Parsed
 from server.inventory.service import apply_report
 from server.matching.engine import match_all
 from server.matching.findings import refresh_findings
-from server.matching.keys import KeyCache
+from server.versions.cache import KeyCache
 
 from bench.naive import engine_findings, naive_host
 

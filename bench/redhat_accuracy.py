@@ -40,7 +40,7 @@ from server.db.engine import make_engine, make_sessionmaker
 from server.db.models import Advisory, Finding, Host
 from server.feeds.csaf import CsafFeed
 from server.feeds.interface import Parsed
-from server.matching.versions import compare
+from server.versions import compare
 from tests.reports import store_report
 
 DOCUMENTS = ("redhat-streams/cve-2023-28484.vex.json", "redhat-streams/cve-2022-24834.vex.json",

@@ -23,7 +23,7 @@ from server.db.models import Advisory, AdvisoryCve, Affected
 from server.feeds import interface as feed
 from server.matching.findings import retire_affected
 from server.matching.identity import advisory_match_name
-from server.matching.versions import VersionError, compare
+from server.versions import VersionError, compare
 
 
 @dataclass

@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from server.matching.versions import VersionError, compare, contains
+from server.versions import VersionError, compare, contains
 
 # The version scheme each ecosystem's versions follow.
 SCHEME_OF_ECOSYSTEM = {

@@ -33,7 +33,7 @@ from server.db.models import Affected, Software, SoftwareMatch
 from server.matching.decide import Item, item_stream, stream_mismatch
 from server.matching.evidence import applies, distros_of, new_to_distro
 from server.matching.identity import software_ecosystems_for
-from server.matching.keys import KeyCache
+from server.versions.cache import KeyCache
 from server.matching.lookup import (ITEM_COLUMNS, OS_ECOSYSTEMS, SOFTWARE_BINARY_COLUMNS, SOFTWARE_COLUMNS,
                                     by_identity, items_of)
 from server.matching.ranges import Compiled, compile_item

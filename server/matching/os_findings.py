@@ -22,7 +22,7 @@ from server.db.models import Affected, Finding, Host, HostPatch, UtcDateTime
 from server.matching.decide import Item, arch_applies, build_family
 from server.matching.engine import item_of
 from server.matching.findings import COLUMNS, Delta, _chunks, _scoped
-from server.matching.keys import KeyCache
+from server.versions.cache import KeyCache
 from server.matching.ranges import Compiled, compile_item
 
 _ITEM_COLUMNS = (Affected.id, Affected.advisory_pk, Affected.ecosystem, Affected.product, Affected.distro,

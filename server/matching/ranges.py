@@ -24,8 +24,8 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 from server.matching.decide import SCHEME_OF_ECOSYSTEM
-from server.matching.keys import KeyCache
-from server.matching.versions import VersionError, comparator_for, vers
+from server.versions.cache import KeyCache
+from server.versions import VersionError, comparator_for, vers
 
 _LOWER, _UPPER = (">", ">="), ("<", "<=")
 Bound = Hashable | None  # None: unbounded on that side

@@ -1,62 +1,24 @@
-"""The matcher's shortcuts agree with the reference decisions: version keys
-order like ``versions.compare``, compiled ranges answer like
-``decide.package_verdict`` (which the findings of ``tests/bench`` check at
-fleet level too)."""
+"""The matcher's shortcuts agree with the reference decisions: compiled
+ranges over cached version keys answer like ``decide.package_verdict``
+(which the findings of ``tests/bench`` check at fleet level too)."""
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.matching.decide import Item, package_verdict
-from server.matching.keys import KeyCache, key_function
 from server.matching.ranges import compile_item
-from server.matching.versions import VersionError, compare
-from server.matching.versions.interface import sign
-
-DEB = st.text(alphabet="0123456789.~+-:abAZ", min_size=1, max_size=10)
-RPM = st.text(alphabet="0123456789.~^_-:abZé", min_size=1, max_size=10)
-GENERIC = st.text(alphabet="0123456789.-ab", min_size=1, max_size=8)
-
-
-def _agrees(scheme: str, a: str, b: str) -> None:
-    try:
-        expected = compare(scheme, a, b)
-    except VersionError:
-        return
-    key = key_function(scheme)
-    assert sign(key(a), key(b)) == sign(expected, 0), (a, b)
-
-
-@settings(max_examples=400, deadline=None)
-@given(DEB, DEB)
-def test_deb_keys_order_like_dpkg(a: str, b: str) -> None:
-    _agrees("deb", a, b)
-
-
-@settings(max_examples=400, deadline=None)
-@given(RPM, RPM)
-def test_rpm_keys_order_like_rpmvercmp(a: str, b: str) -> None:
-    _agrees("rpm", a, b)
-
-
-# Valid PEP 440 versions, legacy PyPI ones and everything in between.
-PYPI = st.one_of(st.text(alphabet="0123456789.-+!abcrpostdevmfinalSTAGING_ :", min_size=1, max_size=12),
-                 st.sampled_from(["1.0", "1.0.post1", "0.3m1", "2.0.0-final", "1!0", "1.0+local", "trunk"]))
-
-
-@settings(max_examples=400, deadline=None)
-@given(PYPI, PYPI)
-def test_pypi_keys_order_like_compare(a: str, b: str) -> None:
-    _agrees("pypi", a, b)
-    _agrees("pep440", a, b)
+from server.versions import compare, key_function
+from server.versions.cache import KeyCache
+from server.versions.interface import sign
 
 
 def test_known_orderings() -> None:
     for scheme, low, high in [("deb", "1.0~rc1", "1.0"), ("deb", "1.0", "1.0.0~"), ("deb", "0~1", "0"),
                               ("deb", "2.0", "1:0.9"), ("rpm", "1.0~rc1", "1.0"), ("rpm", "1.0", "1.0^git1"),
                               ("rpm", "1.0^git1", "1.0.1"), ("rpm", "2.0", "1:1.0"), ("rpm", "1.0a", "1.0.1")]:
-        _agrees(scheme, low, high)
         assert compare(scheme, low, high) < 0
+        assert sign(key_function(scheme)(low), key_function(scheme)(high)) < 0
     assert key_function("deb")("1.0-0") == key_function("deb")("1.0")
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.matching.versions import VersionError, compare, deb
+from server.versions import VersionError, compare, deb
 
 ORDERED = [
     # (lower, higher)

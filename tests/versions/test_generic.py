@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.matching.versions import VersionError, compare, generic
+from server.versions import VersionError, compare, generic
 
 ORDERED = [
     ("124.0.6367.61", "124.0.6367.118"),  # Chrome

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.matching.versions import VersionError, compare
+from server.versions import VersionError, compare
 
 ORDERED = [
     ("14.4", "14.4.1"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.matching.versions import VersionError, osv_affected
+from server.versions import VersionError, osv_affected
 
 FIXED = [{"introduced": "0"}, {"fixed": "1.0.2"}]
 LAST_AFFECTED = [{"introduced": "0"}, {"last_affected": "2.1.214"}]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.matching.versions import VersionError, compare, pep440
+from server.versions import VersionError, compare, pep440
 
 CHAIN = ["1.0.dev0", "1.0a1", "1.0b2", "1.0rc1", "1.0", "1.0+local", "1.0.post1", "1.1", "1!0.1"]
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server.matching.versions import COMPARATORS, VersionError, comparator_for, compare, contains, osv_affected
+from server.versions import SCHEMES as REGISTERED, VersionError, comparator_for, compare, contains, osv_affected
 
 from .test_deb import deb_versions
 
@@ -93,7 +93,7 @@ def _sign(value: int) -> int:
 
 
 def test_every_registered_scheme_has_properties() -> None:
-    assert {comparator_for(name) for name in COMPARATORS} == {comparator_for(name) for name in SCHEMES}
+    assert {comparator_for(name) for name in REGISTERED} == {comparator_for(name) for name in SCHEMES}
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)

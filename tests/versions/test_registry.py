@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from server.matching.versions import COMPARATORS, VersionError, comparator_for, compare
+from server.versions import SCHEMES, VersionError, comparator_for, compare
 
 
 def test_vers_and_purl_types_map_to_schemes() -> None:
     assert comparator_for("pypi") is comparator_for("pep440")
     assert comparator_for("npm") is comparator_for("semver")
-    assert set(COMPARATORS) >= {"deb", "rpm", "pep440", "semver", "windows", "generic", "macos"}
+    assert set(SCHEMES) >= {"deb", "rpm", "pep440", "semver", "windows", "generic", "macos"}
 
 
 def test_scheme_names_are_case_insensitive() -> None:

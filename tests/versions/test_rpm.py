@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from server.matching.versions import VersionError, compare, rpm
+from server.versions import VersionError, compare, rpm
+
+from . import rpmvercmp_reference
 
 ORDERED = [
     ("2.0-1", "1:1.0-1"),  # epoch first
@@ -57,3 +61,18 @@ def test_rpmvercmp_raw_segments() -> None:
 def test_invalid(bad: str) -> None:
     with pytest.raises(VersionError):
         compare("rpm", bad, "1.0")
+
+
+# The segment alphabet: letters, digits, "~", "^", separators and a non-ASCII
+# letter (a separator to rpm).
+_SEGMENT = st.text(alphabet="0123456789.~^_-abZé", min_size=0, max_size=10)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_SEGMENT, _SEGMENT)
+def test_key_order_agrees_with_the_rpmvercmp_loop(a: str, b: str) -> None:
+    assert _sign(rpm.rpmvercmp(a, b)) == _sign(rpmvercmp_reference.rpmvercmp(a, b)), (a, b)
+
+
+def _sign(value: int) -> int:
+    return (value > 0) - (value < 0)

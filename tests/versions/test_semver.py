@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.matching.versions import VersionError, compare
+from server.versions import VersionError, compare
 
 CHAIN = [
     "1.0.0-alpha",

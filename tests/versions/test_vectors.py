@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from packaging.version import InvalidVersion, Version
 
-from server.matching.versions import (
-    COMPARATORS,
+from server.versions import (
+    SCHEMES,
     VersionError,
     comparator_for,
     compare,
@@ -87,7 +87,7 @@ EXCLUDED = {
 }
 
 # vers types whose rows are checked; the others must be refused, not guessed.
-SUPPORTED_VERS_TYPES = set(COMPARATORS)
+SUPPORTED_VERS_TYPES = set(SCHEMES)
 
 
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:

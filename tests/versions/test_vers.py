@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.matching.versions import VersionError, comparator_for, contains, vers
+from server.versions import VersionError, comparator_for, contains, vers
 
 CONTAINED = [
     ("vers:deb/>=1.0|<1.2.3", "1.1", True),

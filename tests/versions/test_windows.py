@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.matching.versions import VersionError, compare
+from server.versions import VersionError, compare
 
 ORDERED = [
     ("10.0.19045.4291", "10.0.19045.4412"),  # same family, later UBR

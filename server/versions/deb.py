@@ -16,7 +16,9 @@ order for those bytes depends on the C compiler's ``char`` signedness.
 """
 from __future__ import annotations
 
+import re
 import string
+from functools import lru_cache
 from typing import NamedTuple
 
 from .interface import VersionError, digits_key, require_str, sign
@@ -28,12 +30,10 @@ _LETTERS = frozenset(string.ascii_letters)
 # C's isspace() in the "C" locale, which is what dpkg strips and refuses.
 _C_SPACE = " \t\n\v\f\r"
 
-# One run of a fragment: the weights of its non-digit characters (ended by a
-# 0 for "end of run") and the numeric value of the digit run that follows.
-_Run = tuple[tuple[int, ...], tuple[int, str]]
 # dpkg keeps comparing past the end of the shorter string as if it went on
 # with empty runs, so a missing run is "no characters, number 0".
-_EMPTY_RUN: _Run = ((0,), (0, ""))
+_EMPTY_RUN = ((0,), (0, ""))
+_RUN = re.compile(r"([^0-9]*)([0-9]*)")
 
 
 class DebVersion(NamedTuple):
@@ -53,20 +53,23 @@ def _order(char: str) -> int:
     return ord(char) + 256
 
 
-def _runs(fragment: str) -> list[_Run]:
-    runs: list[_Run] = []
-    i, end = 0, len(fragment)
-    while i < end:
-        j = i
-        while j < end and fragment[j] not in _DIGITS:
-            j += 1
-        k = j
-        while k < end and fragment[k] in _DIGITS:
-            k += 1
-        weights = tuple(_order(c) for c in fragment[i:j]) + (0,)
-        runs.append((weights, digits_key(fragment[j:k])))
-        i = k
-    return runs
+# NOTE: a fleet's versions share few fragments (upstream parts and revisions
+# repeat across hosts and releases), and keys are immutable, so each fragment
+# is worked out once per process.
+@lru_cache(maxsize=65536)
+def fragment_key(fragment: str) -> tuple[object, ...]:
+    """The sort key of an upstream version or a revision in dpkg's
+    ``verrevcmp`` order: its runs of (non-digit weights, digit value)."""
+    runs = [
+        (tuple(_order(c) for c in letters) + (0,), digits_key(digits))
+        for letters, digits in _RUN.findall(fragment)
+        if letters or digits
+    ]
+    while runs and runs[-1] == _EMPTY_RUN:
+        runs.pop()
+    # NOTE: two padding runs stand for dpkg's endless padding: only a first run
+    # can equal it ("0.1"), so a difference always shows by the second one.
+    return (*runs, _EMPTY_RUN, _EMPTY_RUN)
 
 
 def verrevcmp(a: str, b: str) -> int:
@@ -75,13 +78,7 @@ def verrevcmp(a: str, b: str) -> int:
     Works on any fragment (dpkg's own tests feed it strings such as ``~abc``
     that are not full versions); returns negative, 0 or positive.
     """
-    runs_a, runs_b = _runs(require_str(a)), _runs(require_str(b))
-    for i in range(max(len(runs_a), len(runs_b))):
-        run_a = runs_a[i] if i < len(runs_a) else _EMPTY_RUN
-        run_b = runs_b[i] if i < len(runs_b) else _EMPTY_RUN
-        if run_a != run_b:
-            return sign(run_a, run_b)
-    return 0
+    return sign(fragment_key(require_str(a)), fragment_key(require_str(b)))
 
 
 def parse(version: str) -> DebVersion:
@@ -116,9 +113,12 @@ def parse(version: str) -> DebVersion:
     return DebVersion(epoch, upstream, revision)
 
 
+def key(version: str) -> tuple[object, ...]:
+    """The sort key of a full Debian version: epoch, upstream, revision."""
+    parsed = parse(version)
+    return (parsed.epoch, fragment_key(parsed.upstream), fragment_key(parsed.revision))
+
+
 def compare(a: str, b: str) -> int:
     """Compare two full Debian versions (``dpkg --compare-versions`` order)."""
-    va, vb = parse(a), parse(b)
-    if va.epoch != vb.epoch:
-        return sign(va.epoch, vb.epoch)
-    return verrevcmp(va.upstream, vb.upstream) or verrevcmp(va.revision, vb.revision)
+    return sign(key(a), key(b))

@@ -2,56 +2,74 @@
 
 The one entry point for the rest of patchgap and for scripts::
 
-    from server.matching.versions import compare, contains, osv_affected, VersionError
+    from server.versions import compare, contains, osv_affected, VersionError
 
     compare("deb", "1.1.1n-0+deb11u5", "1.1.1w") < 0
     contains("vers:deb/>=1.0|<1.2.3", "1.1")
     osv_affected("pep440", [{"introduced": "0"}, {"fixed": "2.0"}], "1.9")
 
 Each scheme lives in its own module (``deb``, ``rpm``, ``pep440``,
-``semver``, ``windows``, ``generic``, ``macos``) and is listed in the plain
-``COMPARATORS`` registry, which also maps the vers/purl type names that use
-another scheme's order (``pypi`` -> ``pep440``, PyPI's order: PEP 440 and the
-legacy versions below it; ``npm`` -> SemVer). Unknown schemes and unparsable
+``semver``, ``windows``, ``generic``, ``macos``) that exports a sort
+``key(version)``; its ``compare`` is derived from that key, so each order is
+written once and matching (which keys every version once per run,
+``server.versions.cache``) and feeds use the same one. The plain ``SCHEMES``
+registry lists them and maps the vers/purl type names that use another
+scheme's order (``pypi`` -> ``pep440``, PyPI's order: PEP 440 and the legacy
+versions below it; ``npm`` -> SemVer). Unknown schemes and unparsable
 versions raise ``VersionError`` (a ``ValueError``); no other exception
 escapes on ``str`` input.
 """
 from __future__ import annotations
 
-from . import deb, generic, macos, osv, pep440, rpm, semver, vers, windows
-from .interface import Comparator, VersionError, require_str
+from types import ModuleType
 
-COMPARATORS: dict[str, Comparator] = {
-    "deb": deb.compare,
-    "rpm": rpm.compare,
-    "pep440": pep440.compare,
-    "pypi": pep440.compare,
-    "semver": semver.compare,
-    "npm": semver.compare,
-    "windows": windows.compare,
-    "generic": generic.compare,
-    "macos": macos.compare,
+from . import deb, generic, macos, osv, pep440, rpm, semver, vers, windows
+from .interface import Comparator, KeyFn, VersionError, require_str
+
+# Every module here has ``key`` and ``compare`` (= the sign of two keys).
+SCHEMES = {
+    "deb": deb,
+    "rpm": rpm,
+    "pep440": pep440,
+    "pypi": pep440,
+    "semver": semver,
+    "npm": semver,
+    "windows": windows,
+    "generic": generic,
+    "macos": macos,
 }
 
 __all__ = [
-    "COMPARATORS",
+    "SCHEMES",
     "Comparator",
+    "KeyFn",
     "VersionError",
     "compare",
     "comparator_for",
+    "key_function",
     "contains",
     "osv_affected",
 ]
 
 
-def comparator_for(scheme: str) -> Comparator:
-    """The comparator of a scheme or vers/purl type name (case-insensitive)."""
+def _scheme(scheme: str) -> ModuleType:
     name = require_str(scheme, "scheme").strip().lower()
     try:
-        return COMPARATORS[name]
+        return SCHEMES[name]
     except KeyError:
-        known = ", ".join(sorted(COMPARATORS))
+        known = ", ".join(sorted(SCHEMES))
         raise VersionError(f"unknown version scheme {scheme!r} (known: {known})") from None
+
+
+def comparator_for(scheme: str) -> Comparator:
+    """The comparator of a scheme or vers/purl type name (case-insensitive)."""
+    return _scheme(scheme).compare
+
+
+def key_function(scheme: str) -> KeyFn:
+    """The sort key of a scheme or vers/purl type name (case-insensitive):
+    ``sign(key(a), key(b)) == compare(scheme, a, b)``."""
+    return _scheme(scheme).key
 
 
 def compare(scheme: str, a: str, b: str) -> int:

@@ -20,14 +20,14 @@ epoch and is compared as a plain version), the release follows the LAST
 """
 from __future__ import annotations
 
+import re
 import string
+from functools import lru_cache
 from typing import NamedTuple
 
 from .interface import VersionError, digits_key, require_str, sign
 
 _DIGITS = frozenset(string.digits)
-_LETTERS = frozenset(string.ascii_letters)
-_KEEP = _DIGITS | _LETTERS | {"~", "^"}
 
 
 class RpmVersion(NamedTuple):
@@ -38,62 +38,40 @@ class RpmVersion(NamedTuple):
     release: str | None
 
 
-def _run(text: str, start: int, chars: frozenset[str]) -> int:
-    end = start
-    while end < len(text) and text[end] in chars:
+# Token ranks at one position, as rpmvercmp orders them: "~" < end of
+# string < "^" < letters < digits. Other characters only separate tokens.
+_TILDE, _END, _CARET, _ALPHA, _NUM = 0, 1, 2, 3, 4
+_TOKEN = re.compile(r"(~)|(\^)|([0-9]+)|([A-Za-z]+)")
+
+
+def _leading_digits(text: str) -> int:
+    end = 0
+    while end < len(text) and text[end] in _DIGITS:
         end += 1
     return end
 
 
+# NOTE: a fleet's versions share few version and release strings, and keys
+# are immutable, so each string is worked out once per process.
+@lru_cache(maxsize=65536)
+def segments_key(text: str) -> tuple[tuple[object, ...], ...]:
+    """The sort key of one version or release string in ``rpmvercmp`` order."""
+    tokens: list[tuple[object, ...]] = []
+    for tilde, caret, digits, letters in _TOKEN.findall(text):
+        if tilde:
+            tokens.append((_TILDE,))
+        elif caret:
+            tokens.append((_CARET,))
+        elif digits:
+            tokens.append((_NUM, digits_key(digits)))
+        else:
+            tokens.append((_ALPHA, letters))
+    return (*tokens, (_END,))
+
+
 def rpmvercmp(a: str, b: str) -> int:
     """Compare one version (or one release) string the way rpm does."""
-    a, b = require_str(a), require_str(b)
-    if a == b:
-        return 0
-    i = j = 0
-    while i < len(a) or j < len(b):
-        while i < len(a) and a[i] not in _KEEP:
-            i += 1
-        while j < len(b) and b[j] not in _KEEP:
-            j += 1
-        ca = a[i] if i < len(a) else ""
-        cb = b[j] if j < len(b) else ""
-        if ca == "~" or cb == "~":
-            if ca != "~":
-                return 1
-            if cb != "~":
-                return -1
-            i, j = i + 1, j + 1
-            continue
-        if ca == "^" or cb == "^":
-            # The end of a string sorts below "^", anything else above it.
-            if not ca:
-                return -1
-            if not cb:
-                return 1
-            if ca != "^":
-                return 1
-            if cb != "^":
-                return -1
-            i, j = i + 1, j + 1
-            continue
-        if not (ca and cb):
-            break
-        kind = _DIGITS if ca in _DIGITS else _LETTERS
-        end_a, end_b = _run(a, i, kind), _run(b, j, kind)
-        if end_b == j:
-            # Segments of different kinds: the numeric one is newer.
-            return 1 if kind is _DIGITS else -1
-        if kind is _DIGITS:
-            result = sign(digits_key(a[i:end_a]), digits_key(b[j:end_b]))
-        else:
-            result = sign(a[i:end_a], b[j:end_b])
-        if result:
-            return result
-        i, j = end_a, end_b
-    if i >= len(a) and j >= len(b):
-        return 0
-    return 1 if i < len(a) else -1
+    return sign(segments_key(require_str(a)), segments_key(require_str(b)))
 
 
 def parse(evr: str) -> RpmVersion:
@@ -103,7 +81,7 @@ def parse(evr: str) -> RpmVersion:
         raise VersionError("RPM version is empty")
     if any(c.isspace() or not c.isprintable() for c in text):
         raise VersionError(f"RPM version {text!r} contains whitespace or control characters")
-    digits_end = _run(text, 0, _DIGITS)
+    digits_end = _leading_digits(text)
     if digits_end < len(text) and text[digits_end] == ":":
         epoch, rest = text[:digits_end] or "0", text[digits_end + 1 :]
     else:
@@ -114,12 +92,13 @@ def parse(evr: str) -> RpmVersion:
     return RpmVersion(epoch, version, release)
 
 
+def key(evr: str) -> tuple[object, ...]:
+    """The sort key of ``[epoch:]version[-release]`` (a missing release first)."""
+    parsed = parse(evr)
+    release = (0,) if parsed.release is None else (1, segments_key(parsed.release))
+    return (digits_key(parsed.epoch), segments_key(parsed.version), release)
+
+
 def compare(a: str, b: str) -> int:
     """Compare two ``[epoch:]version[-release]`` strings."""
-    va, vb = parse(a), parse(b)
-    result = sign(digits_key(va.epoch), digits_key(vb.epoch)) or rpmvercmp(va.version, vb.version)
-    if result:
-        return result
-    if va.release is None or vb.release is None:
-        return (va.release is not None) - (vb.release is not None)
-    return rpmvercmp(va.release, vb.release)
+    return sign(key(a), key(b))

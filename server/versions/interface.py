@@ -6,10 +6,12 @@ layout).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 # compare(a, b) -> negative, 0 or positive, like the old ``cmp``.
 Comparator = Callable[[str, str], int]
+# key(version) -> a value whose order is the scheme's order.
+KeyFn = Callable[[str], Hashable]
 
 
 class VersionError(ValueError):
