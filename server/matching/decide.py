@@ -11,7 +11,8 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from server.versions import VersionError, compare, contains
+from server.feeds.csaf.identity import parse_purl
+from server.versions import VersionError, compare, contains, rpm
 
 # The version scheme each ecosystem's versions follow.
 SCHEME_OF_ECOSYSTEM = {
@@ -39,6 +40,9 @@ class Item:
     fixed_kbs: tuple[str, ...] = ()
     needs_review: str = ""
     distro: str = ""
+    # The module stream of a modular rpm build ("postgresql:15"), "" for
+    # any other item (module_of).
+    module: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,8 +93,8 @@ def _stream_words(stream: str) -> str:
     return f"{el} {tag} build" if tag else f"{el} base build"
 
 
-def stream_mismatch(item: Item, installed_version: str, stream: str | None = None) -> str:
-    """Why an rpm fix cannot concern this package, or ``""``.
+def _build_stream_mismatch(item: Item, installed_version: str, stream: str | None) -> str:
+    """Why an rpm fix of another build stream cannot concern this package, or ``""``.
 
     # NOTE: an item that names no distro still carries its stream in the fixed
     # release (".el8_9"); an el8 build must never decide about an el9 package,
@@ -106,6 +110,58 @@ def stream_mismatch(item: Item, installed_version: str, stream: str | None = Non
     if item.distro and fixed.partition("/")[2] == installed.partition("/")[2]:
         return ""  # the item's release decides the major (server.inventory.distro)
     return f"fix is for the {_stream_words(fixed)}, installed {installed_version} is an {_stream_words(installed)}"
+
+
+def module_of(purl: str) -> str:
+    """``"postgresql:15"`` for a Red Hat purl of a modular build (its
+    ``rpmmod=name:stream:version:context`` qualifier), else ``""``."""
+    if "rpmmod=" not in purl:  # most items: no parsing
+        return ""
+    parsed = parse_purl(purl)
+    name, _, rest = (parsed.qualifiers.get("rpmmod", "") if parsed else "").partition(":")
+    stream = rest.partition(":")[0]
+    return f"{name}:{stream}" if name and stream else ""
+
+
+# A module stream named after the version series it ships ("postgresql:13",
+# "perl:5.32", "nodejs:18"); streams such as "container-tools:rhel8" or
+# "idm:DL1" say nothing about versions.
+_SERIES_STREAM = re.compile(r"\d+(?:\.\d+)*")
+
+
+@functools.lru_cache(maxsize=65536)
+def _in_series(evr: str, series: str) -> bool:
+    try:
+        version = rpm.parse(evr).version
+    except VersionError:
+        return True  # unparsable: left to the comparison, which never guesses
+    return version == series or version.startswith(f"{series}.")
+
+
+def module_mismatch(item: Item, installed_version: str) -> str:
+    """Why a fix of one module stream cannot concern this package, or ``""``.
+
+    # NOTE: one advisory often fixes a package in several module streams
+    # (postgresql:13 at 13.11, postgresql:15 at 15.3). A host does not report
+    # which stream its package came from (osquery's rpm_packages has no
+    # modularity label), so the version series tells: a stream named after a
+    # series decides only the packages of that series, and only when its own
+    # fix is of that series (a module's other packages, such as pg_repack
+    # 1.4.8 in postgresql:15, keep their own numbering and are decided as any
+    # package). Without this, a host that installed 13.11 was flagged by
+    # the 15.3 fix."""
+    _, _, series = item.module.partition(":")
+    if not _SERIES_STREAM.fullmatch(series) or not item.fixed_version:
+        return ""
+    if not _in_series(item.fixed_version, series) or _in_series(installed_version, series):
+        return ""
+    return f"fix is for module stream {item.module}, installed {installed_version} is not of that series"
+
+
+def stream_mismatch(item: Item, installed_version: str, stream: str | None = None) -> str:
+    """Why an rpm fix cannot concern this package, or ``""``: a fix of another
+    build stream (``_build_stream_mismatch``) or of another module stream."""
+    return _build_stream_mismatch(item, installed_version, stream) or module_mismatch(item, installed_version)
 
 
 def package_verdict(item: Item, installed_version: str, matched_on: str) -> Verdict:

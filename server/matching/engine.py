@@ -30,7 +30,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from server.db.models import Affected, Software, SoftwareMatch
-from server.matching.decide import Item, item_stream, stream_mismatch
+from server.matching.decide import Item, item_stream, module_of, stream_mismatch
 from server.matching.evidence import applies, distros_of, new_to_distro
 from server.matching.identity import software_ecosystems_for
 from server.versions.cache import KeyCache
@@ -61,6 +61,7 @@ def item_of(row: Any) -> Item:
         fixed_kbs=tuple(getattr(row, "fixed_kbs", None) or ()),
         needs_review=row.needs_review,
         distro=row.distro,
+        module=module_of(getattr(row, "purl", "") or ""),
     )
 
 

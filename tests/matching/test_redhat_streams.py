@@ -24,6 +24,7 @@ from server.db.models import Host
 from server.feeds.csaf import CsafFeed
 from server.feeds.interface import Advisory, AffectedItem
 from server.inventory.distro import release_of
+from server.matching.decide import module_of
 from server.matching.explain import explain
 from tests.matching.helpers import findings, linux, pkg, publish, report
 
@@ -174,6 +175,59 @@ def test_explain_layered_streams_and_contradictions(sessions, fixtures_dir: Path
         assert foreman.reason.endswith(
             "(note: RHEL release of Red Hat Satellite 6.15 for RHEL 8 is contradictory (CPE says RHEL 9, product "
             "name says RHEL 8, build tag says RHEL 8): matched as rhel:8)")
+
+
+def _postgresql(uuid: str, major: int, version: str, name: str = "postgresql") -> wire.Report:
+    return linux(uuid, "rhel", major, [pkg(name, version, "rpm")], 8 if major == 8 else 2)
+
+
+# One advisory fixes postgresql in two module streams on RHEL 8 (13.11 in
+# postgresql:13, 15.3 in postgresql:15) and, on RHEL 9, in the non-modular
+# default (13.11) and in the postgresql:15 module; pg_repack of postgresql:15
+# keeps its own numbering.
+MODULE_HOSTS = [
+    _postgresql("13-below", 8, "13.10-1.module+el8.7.0+18000+dddd4444"),
+    _postgresql("13-fix", 8, "13.11-1.module+el8.8.0+19000+aaaa1111"),  # 15.3's fix must not flag it
+    _postgresql("15-below", 8, "15.2-1.module+el8.7.0+18001+eeee5555"),
+    _postgresql("15-fix", 8, "15.3-1.module+el8.8.0+19001+bbbb2222"),
+    _postgresql("15-above", 8, "15.4-1.module+el8.9.0+20001+ffff6666"),
+    _postgresql("repack-below", 8, "1.4.7-1.module+el8.7.0+18001+eeee5555", "pg_repack"),
+    _postgresql("repack-fix", 8, "1.4.8-1.module+el8.8.0+19001+bbbb2222", "pg_repack"),
+    _postgresql("9-default-below", 9, "13.10-1.el9"),
+    _postgresql("9-default-fix", 9, "13.11-1.el9_2"),  # not the postgresql:15 module's business
+    _postgresql("9-module-below", 9, "15.2-1.module+el9.1.0+17000+abcd0001"),
+    _postgresql("9-module-fix", 9, "15.3-1.module+el9.2.0+19002+cccc3333"),
+]
+MODULE_FINDINGS = {(uuid, "CVE-9999-0103", name) for uuid, name in [
+    ("13-below", "postgresql"), ("15-below", "postgresql"), ("repack-below", "pg_repack"),
+    ("9-default-below", "postgresql"), ("9-module-below", "postgresql")]}
+
+
+@pytest.mark.parametrize("advisory_first", [True, False])
+def test_module_streams_decide_their_own_series(sessions, fixtures_dir: Path, advisory_first: bool) -> None:  # type: ignore[no-untyped-def]
+    advisories = _csaf(fixtures_dir / "csaf" / "redhat-modules-9999_0103.json")
+    assert {(i.product, i.distro, module_of(i.purl)) for i in advisories[0].affected} == {
+        ("postgresql", "rhel:8", "postgresql:13"), ("postgresql", "rhel:8", "postgresql:15"),
+        ("pg_repack", "rhel:8", "postgresql:15"), ("postgresql", "rhel:9", ""), ("postgresql", "rhel:9", "postgresql:15")}
+    with sessions.begin() as session:
+        if advisory_first:
+            publish(session, *advisories)
+        hosts = [report(session, host) for host in MODULE_HOSTS]
+        if not advisory_first:
+            publish(session, *advisories)
+    with sessions() as session:
+        assert findings(session) == MODULE_FINDINGS
+        assert engine_findings(session) == set().union(*(naive_host(session, h.id) for h in hosts))
+        fixed_13 = session.get(Host, hosts[1].id)
+        rows = {(e.fixed, e.verdict, e.reason) for e in explain(session, fixed_13, "CVE-9999-0103") if e.installed}
+        assert rows == {
+            ("13.11-1.module+el8.8.0+19000+aaaa1111", "not affected",
+             "stream rhel:8 (mainline): 13.11-1.module+el8.8.0+19000+aaaa1111 not in "
+             "vers:rpm/<13.11-1.module+el8.8.0+19000+aaaa1111"),
+            ("15.3-1.module+el8.8.0+19001+bbbb2222", "not affected",
+             "stream rhel:8 (mainline): fix is for module stream postgresql:15, installed "
+             "13.11-1.module+el8.8.0+19000+aaaa1111 is not of that series"),
+        }
 
 
 def test_shared_red_hat_documents_host_by_host(sessions, shared_dir: Path) -> None:  # type: ignore[no-untyped-def]
