@@ -54,6 +54,18 @@ def _widgetd(uuid: str, minor: int, version: str, major: int = 9) -> wire.Report
     return linux(uuid, "rhel", major, [pkg("widgetd", version, "rpm")], minor)
 
 
+def _publish_and_report(sessions, hosts: list[wire.Report], advisory_first: bool, *advisories: Advisory):  # type: ignore[no-untyped-def]
+    """Store the hosts' reports after the advisories, or before them: both
+    orders must reach the same findings."""
+    with sessions.begin() as session:
+        if advisory_first:
+            publish(session, *advisories)
+        stored = [report(session, host) for host in hosts]
+        if not advisory_first:
+            publish(session, *advisories)
+    return stored
+
+
 STREAM_HOSTS = [
     _widgetd("9.2-below-eus", 2, "1.4-3.el9_2"),
     _widgetd("9.2-eus-fix", 2, "1.4-3.el9_2.1"),  # the EUS fix: mainline's higher fix must not flag it
@@ -76,12 +88,7 @@ def test_minor_release_streams(sessions, fixtures_dir: Path, advisory_first: boo
     advisories = _csaf(fixtures_dir / "csaf" / "redhat-streams-9999_0101.json")
     assert {(i.distro, i.fixed_version) for i in advisories[0].affected} == {
         ("rhel:9.2", "1.4-3.el9_2.1"), ("rhel:9", "1.4-5.el9_4"), ("rhel:9.0", "")}
-    with sessions.begin() as session:
-        if advisory_first:
-            publish(session, *advisories)
-        hosts = [report(session, host) for host in STREAM_HOSTS]
-        if not advisory_first:
-            publish(session, *advisories)
+    hosts = _publish_and_report(sessions, STREAM_HOSTS, advisory_first, *advisories)
     with sessions() as session:
         assert findings(session) == STREAM_FINDINGS
         # One finding per host, under the item of the stream that decided it.
@@ -144,12 +151,7 @@ def test_layered_products(sessions, fixtures_dir: Path, advisory_first: bool) ->
                    ("runc", "rhel:8", "1.1.12-2.module+el8.9.0+21243+a586538b"),
                    ("foreman", "rhel:8", "3.9.1.6-1.el8sat")}
     assert {i.ecosystem for i in advisory.affected if i.ecosystem != "rpm"} == {"oci", "generic"}
-    with sessions.begin() as session:
-        if advisory_first:
-            publish(session, advisory)
-        hosts = [report(session, host) for host in LAYERED_HOSTS]
-        if not advisory_first:
-            publish(session, advisory)
+    hosts = _publish_and_report(sessions, LAYERED_HOSTS, advisory_first, advisory)
     with sessions() as session:
         assert findings(session) == LAYERED_FINDINGS
         assert engine_findings(session) == set().union(*(naive_host(session, h.id) for h in hosts))
@@ -209,12 +211,7 @@ def test_module_streams_decide_their_own_series(sessions, fixtures_dir: Path, ad
     assert {(i.product, i.distro, module_of(i.purl)) for i in advisories[0].affected} == {
         ("postgresql", "rhel:8", "postgresql:13"), ("postgresql", "rhel:8", "postgresql:15"),
         ("pg_repack", "rhel:8", "postgresql:15"), ("postgresql", "rhel:9", ""), ("postgresql", "rhel:9", "postgresql:15")}
-    with sessions.begin() as session:
-        if advisory_first:
-            publish(session, *advisories)
-        hosts = [report(session, host) for host in MODULE_HOSTS]
-        if not advisory_first:
-            publish(session, *advisories)
+    hosts = _publish_and_report(sessions, MODULE_HOSTS, advisory_first, *advisories)
     with sessions() as session:
         assert findings(session) == MODULE_FINDINGS
         assert engine_findings(session) == set().union(*(naive_host(session, h.id) for h in hosts))
