@@ -116,7 +116,9 @@ def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def invoke(state: Path, *args: str) -> Result:
     common = ["--config", str(state / "collector.ini"), "--state-dir", str(state / "st")]
-    return CliRunner().invoke(cli, [args[0], *common, *args[1:]])
+    # These tests read the English texts: a Vietnamese PATCHGAP_LANG or locale
+    # on the machine running them must not change the language.
+    return CliRunner().invoke(cli, [args[0], *common, *args[1:]], env={"PATCHGAP_LANG": "en"})
 
 
 def spooled(state: Path) -> list[Path]:
