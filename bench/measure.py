@@ -21,8 +21,7 @@ from server.advisories.importer import import_documents
 from server.db.models import Advisory as AdvisoryRow, Affected, Finding, Host, HostSoftware, Software, SoftwareMatch
 from server.feeds.interface import AffectedItem, Advisory, Parsed
 from server.inventory.service import apply_report
-from server.matching.engine import match_all
-from server.matching.findings import refresh_findings
+from server.matching.rematch import rematch
 from server.versions.cache import KeyCache
 
 from bench.naive import engine_findings, naive_host
@@ -70,13 +69,15 @@ def _naive(session: Session, hosts: Sequence[int], only: Sequence[int] | None = 
     return (time.perf_counter() - start) / max(1, len(hosts)), found
 
 
-def full_rematch(sessions: sessionmaker[Session]) -> Timing:
+def full_rematch(sessions: sessionmaker[Session], full: bool = True) -> Timing:
+    """``rematch``: everything (``full``), or what changed since the last one."""
     with sessions.begin() as session:
         start = time.perf_counter()
-        matches = match_all(session)
-        delta = refresh_findings(session, None, NOW)
+        result = rematch(session, NOW, full=full)
         seconds = time.perf_counter() - start
-    return Timing(seconds, 0.0, counts={"software_matches": matches, "opened": delta.opened})
+        matches = session.scalar(select(func.count()).select_from(SoftwareMatch)) or 0
+    return Timing(seconds, 0.0, note=result.scope, counts={"software_matches": matches,
+                                                            "opened": result.findings.opened})
 
 
 def _report(session: Session, host: Host, changed: int) -> wire.Report:

@@ -460,6 +460,16 @@ class SoftwareMatch(Base):
     )
 
 
+class MatchState(Base):
+    """What the stored matches were computed under: the matcher's version and
+    the digest of the product rules in force (``server.matching.state``). A
+    re-match compares them and redoes only what they say changed."""
+
+    __tablename__ = "match_state"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+
+
 class Finding(Base):
     """A host missing a fix. Resolved findings are kept for history."""
 

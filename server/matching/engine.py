@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from server.db.models import Affected, Software, SoftwareMatch
@@ -215,19 +215,29 @@ def match_affected(session: Session, affected_ids: Sequence[int]) -> set[int]:
 
 
 def match_all(session: Session) -> int:
-    """Re-match every software row (after a matcher or product-rule change).
-    Product identities are recomputed first; returns the number of matches."""
+    """Re-match every software row (after a matcher or product-rule change;
+    ``rematch`` decides when). Product identities are recomputed first;
+    only pairs that differ are written. Returns the number of matches."""
     from server.matching.unidentified import reidentify
 
     reidentify(session)
-    session.execute(delete(SoftwareMatch))
     groups = _Groups((tuple(r) for r in session.execute(select(*SOFTWARE_COLUMNS))), distros_of(session, None),
                      named_binaries(session))
     identities = sorted((eco, name) for eco, name in session.execute(
         select(Affected.ecosystem, Affected.match_name).where(Affected.ecosystem.not_in(OS_ECOSYSTEMS)).distinct()))
-    count = 0
+    wanted: set[tuple[int, int]] = set()
     for part in _chunks(identities, 2_000):
         items = by_identity(session, Affected, ITEM_COLUMNS, part)
-        count += _insert(session, _evaluate(session, groups, sorted(items, key=lambda r: r.match_name)))
+        wanted.update(_evaluate(session, groups, sorted(items, key=lambda r: r.match_name)))
         groups.forget()
-    return count
+    _write_difference(session, wanted)
+    return len(wanted)
+
+
+def _write_difference(session: Session, wanted: set[tuple[int, int]]) -> None:
+    """Make ``software_matches`` exactly ``wanted``, leaving unchanged pairs in place."""
+    had = {(s, a) for s, a in session.execute(select(SoftwareMatch.software_id, SoftwareMatch.affected_id))}
+    pair = tuple_(SoftwareMatch.software_id, SoftwareMatch.affected_id)
+    for part in _chunks(sorted(had - wanted)):
+        session.execute(delete(SoftwareMatch).where(pair.in_(part)))
+    _insert(session, wanted - had)

@@ -145,7 +145,7 @@ def env_paths() -> tuple[str, ...]:
 def default_rules() -> ProductRules:
     """The rules in force: packaged plus ``PATCHGAP_PRODUCT_RULES``. Read once
     per process and list of paths; after editing a file, restart and run
-    ``engine.match_all`` so stored identities follow."""
+    ``rematch.rematch``: it sees the new rules and re-matches what they rename."""
     return _cached(env_paths())
 
 

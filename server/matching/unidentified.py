@@ -58,7 +58,7 @@ def unidentified(session: Session) -> list[Unidentified]:
 def reidentify(session: Session) -> tuple[list[int], list[int]]:
     """Recompute the match names of programs and program advisory items under
     the rules in force. Returns the (software ids, affected ids) that changed;
-    their matches are stale until re-matched (``engine.match_all`` does so)."""
+    their matches are stale until re-matched (``rematch.rematch`` does so)."""
     software_changed: list[int] = []
     for sw_id, ecosystem, name, source, current in session.execute(
         select(Software.id, Software.ecosystem, Software.name, Software.source_package, Software.match_name)

@@ -29,6 +29,8 @@ def test_engine_findings_equal_the_naive_per_host_loop(db_url: str, sessions) ->
     assert engine == naive
     assert full.counts["opened"] == len(engine) and by_kind == {True, False}  # OS and package findings
     assert measure.full_rematch(sessions).counts["opened"] == 0
+    unchanged = measure.full_rematch(sessions, full=False)
+    assert (unchanged.note, unchanged.counts["opened"]) == ("none", 0)
     linux = [h for h in hosts if measure.is_linux(sessions, h)][:2]
     assert measure.one_host(sessions, linux).seconds > 0
     assert measure.one_feed(sessions, hosts[:3], counts.hosts).counts["opened"] > 0
@@ -40,5 +42,5 @@ def test_the_command_prints_its_table(tmp_path: Path, capsys) -> None:  # type: 
     matching.main(["--hosts", "20", "--affected", "2000", "--packages", "300", "--per-host", "200",
                    "--naive-sample", "20", "--workdir", str(tmp_path)])
     out = capsys.readouterr().out
-    assert "full re-match (match_all + refresh all)" in out
+    assert "full re-match (rematch full=True)" in out
     assert "naive and patchgap findings on the sample: identical" in out
