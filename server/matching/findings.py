@@ -17,8 +17,9 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import and_, case, exists, insert, literal, or_, select, update
+from sqlalchemy import and_, bindparam, case, exists, insert, literal, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from server.db.models import (Advisory, Affected, AdvisoryCve, Finding, Host, HostSoftware, Software, SoftwareMatch,
@@ -89,8 +90,28 @@ def _scoped(query, host_column, affected_column, hosts, affected):  # type: igno
     return query
 
 
+# Bound at execution: the statements below are built once per scope shape
+# (building them costs more than running them for one host).
+HOSTS = bindparam("hosts", expanding=True)
+AFFECTED = bindparam("affected", expanding=True)
+NOW = bindparam("now", type_=UtcDateTime())
+
+
 def _software_delta(session: Session, hosts: Sequence[int] | None, affected: Sequence[int] | None,
                     now: dt.datetime) -> Delta:
+    materialized = session.get_bind().dialect.name != "sqlite" or sqlite3.sqlite_version_info >= (3, 35)
+    resolve, open_ = _software_statements(hosts is not None, affected is not None, materialized)
+    params = {"now": now, "hosts": list(hosts or ()), "affected": list(affected or ())}
+    resolved = session.execute(resolve, params).rowcount or 0
+    opened = session.execute(open_, params, execution_options={"preserve_rowcount": True}).rowcount
+    return Delta(opened, resolved)
+
+
+@lru_cache(maxsize=8)
+def _software_statements(by_host: bool, by_affected: bool, materialized: bool):  # type: ignore[no-untyped-def]
+    """(resolve, open) for a scope: hosts and items bound as ``hosts`` and
+    ``affected`` when ``by_host`` / ``by_affected``, the time as ``now``."""
+    hosts, affected = (HOSTS if by_host else None), (AFFECTED if by_affected else None)
     sm, hs = SoftwareMatch, HostSoftware
     wanted_pair = (
         select(literal(1))
@@ -105,15 +126,14 @@ def _software_delta(session: Session, hosts: Sequence[int] | None, affected: Seq
     )
     resolve = _scoped(update(Finding), Finding.host_id, Finding.affected_id, hosts, affected).where(
         Finding.resolved_at.is_(None), Finding.software_id != 0, ~wanted_pair
-    )
-    resolved = session.execute(resolve.values(resolved_at=now)).rowcount or 0
+    ).values(resolved_at=NOW)
 
     # NOTE: host_software x software_matches first, materialised: left to
     # itself (no ANALYZE) SQLite walks all host_software rows and looks up
     # hosts and software for each before probing software_matches.
     pairs = _scoped(select(hs.host_id, hs.software_id, sm.affected_id).join(sm, sm.software_id == hs.software_id),
                     hs.host_id, sm.affected_id, hosts, affected).cte("pairs", nesting=True)
-    if session.get_bind().dialect.name != "sqlite" or sqlite3.sqlite_version_info >= (3, 35):
+    if materialized:
         pairs = pairs.prefix_with("MATERIALIZED")
     open_finding = aliased(Finding)
     matcher = case(SCHEME_OF_ECOSYSTEM, value=Affected.ecosystem, else_="generic")
@@ -122,7 +142,7 @@ def _software_delta(session: Session, hosts: Sequence[int] | None, affected: Seq
                # The name the item matched on: the software's match name, or
                # for an rpm entry named after a binary that binary's (rpm_names).
                Affected.ecosystem + literal(" ") + Affected.match_name, Software.version,
-               Affected.fixed_version, literal(now, UtcDateTime()))
+               Affected.fixed_version, NOW)
         .select_from(pairs)
         .join(Affected, Affected.id == pairs.c.affected_id)
         .join(Host, Host.id == pairs.c.host_id)
@@ -134,9 +154,7 @@ def _software_delta(session: Session, hosts: Sequence[int] | None, affected: Seq
     ).subquery()  # keeps the WITH inside the INSERT: sqlite3 counts rows only for statements starting so
     # Ordered so finding ids (listing tie-breakers) follow host, item, software.
     ordered = select(*wanted.c).order_by(wanted.c.host_id, wanted.c.affected_id, wanted.c.software_id)
-    opened = session.execute(insert(Finding).from_select(COLUMNS, ordered),
-                             execution_options={"preserve_rowcount": True}).rowcount
-    return Delta(opened, resolved)
+    return resolve, insert(Finding.__table__).from_select(COLUMNS, ordered)
 
 
 def refresh_findings(session: Session, host_ids: Sequence[int] | None, now: dt.datetime,
