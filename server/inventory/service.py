@@ -22,10 +22,13 @@ from server.triage import requests as triage_requests
 def apply_report(session: Session, host: Host, report: wire.Report, now: dt.datetime,
                  observed: str = "") -> wire.ReportAccepted:
     """``observed``: the address the report came from, as the API saw it."""
+    release = (host.distro, host.release)
     result = ingest_report(session, host, report, now, observed)
     report_id = ""
     if not result.stale:
-        engine.match_host(session, host.id, result.new_software_ids)
+        # A host that kept its release can be the first of it only for the links this report added.
+        kept = release == (host.distro, host.release)
+        engine.match_host(session, host.id, result.new_software_ids, now if kept else None)
         refresh_findings(session, [host.id], now)
         report_id = deltas.record_base(session, host, report, now)
     open_findings = session.scalar(

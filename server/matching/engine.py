@@ -22,6 +22,7 @@ entry for that binary (``rpm_names``).
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -176,10 +177,12 @@ def match_software(session: Session, software_ids: Sequence[int]) -> int:
     return count
 
 
-def match_host(session: Session, host_id: int, new_software_ids: Sequence[int]) -> int:
+def match_host(session: Session, host_id: int, new_software_ids: Sequence[int],
+               linked_since: dt.datetime | None = None) -> int:
     """Match what one report brought: its new software rows, and known rows
-    this host is the first of its release to have (``evidence.new_to_distro``)."""
-    ids = set(new_software_ids) | set(new_to_distro(session, [host_id]))
+    this host is the first of its release to have (``evidence.new_to_distro``;
+    ``linked_since``: the host kept its release, only links from then on can be)."""
+    ids = set(new_software_ids) | set(new_to_distro(session, [host_id], linked_since))
     return match_software(session, sorted(ids)) if ids else 0
 
 

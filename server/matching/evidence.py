@@ -13,6 +13,7 @@ refresh then joins to all their hosts and throws away.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -57,9 +58,11 @@ def applies(item_distro: str, distros: Iterable[str]) -> bool:
     return not item_distro or any(applies_to(item_distro, distro) for distro in distros)
 
 
-def new_to_distro(session: Session, host_ids: Sequence[int]) -> list[int]:
+def new_to_distro(session: Session, host_ids: Sequence[int], since: dt.datetime | None = None) -> list[int]:
     """Software of these hosts that no other host of the same distro and
-    minor release has: its matches may predate them."""
+    minor release has: its matches may predate them. ``since``: only links
+    first seen then or later (the hosts kept their release, so older links
+    were looked at when they came)."""
     other, other_host = aliased(HostSoftware), aliased(Host)
     ids: set[int] = set()
     for start in range(0, len(host_ids), CHUNK):
@@ -75,8 +78,9 @@ def new_to_distro(session: Session, host_ids: Sequence[int]) -> list[int]:
             .limit(1)
             .scalar_subquery()
         )
-        ids.update(session.scalars(
-            select(HostSoftware.software_id).join(Host, Host.id == HostSoftware.host_id)
-            .where(HostSoftware.host_id.in_(part), Host.distro != "", another.is_(None))
-        ))
+        query = (select(HostSoftware.software_id).join(Host, Host.id == HostSoftware.host_id)
+                 .where(HostSoftware.host_id.in_(part), Host.distro != "", another.is_(None)))
+        if since is not None:
+            query = query.where(HostSoftware.first_seen >= since)
+        ids.update(session.scalars(query))
     return sorted(ids)
