@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from server.feeds.csaf.identity import parse_purl
+from server.identifiers import parse_purl
 from server.versions import VersionError, compare, contains, rpm
 
 # The version scheme each ecosystem's versions follow.

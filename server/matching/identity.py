@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from server.identifiers import ANY, parse_cpe
 from server.matching.products import ProductRules, default_rules
 
 DISTRO_ECOSYSTEMS = frozenset({"deb", "rpm", "apk"})
@@ -94,13 +95,16 @@ def match_name(ecosystem: str, name: str, source_package: str = "") -> str:
 
 
 def cpe_vendor_product(cpe: str) -> tuple[str, str] | None:
-    """``cpe:2.3:a:vendor:product:...`` -> (vendor, product); else ``None``."""
-    if not cpe.lower().startswith("cpe:2.3:"):
+    """``cpe:2.3:a:vendor:product:...`` -> (vendor, product); else ``None``.
+
+    NOTE: only 2.3 formatted strings, and only ``*`` refused as a vendor or
+    product, as match names already stored were computed: a 2.2 URI (Red
+    Hat's) names a platform or product stream, and its items match by the
+    product name they carry."""
+    parsed = parse_cpe(cpe)
+    if parsed is None or parsed.binding != "2.3" or ANY in (parsed.vendor, parsed.product):
         return None
-    fields = [re.sub(r"\\(.)", r"\1", f) for f in re.split(r"(?<!\\):", cpe)]
-    if len(fields) < 5 or not fields[3] or not fields[4] or "*" in (fields[3], fields[4]):
-        return None
-    return fields[3].lower(), fields[4].lower()
+    return parsed.vendor, parsed.product
 
 
 def _slug(text: str) -> str:

@@ -18,7 +18,6 @@ as ``package_verdict`` says "cannot compare versions").
 """
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -65,27 +64,8 @@ class Compiled:
         return sorted(hits)
 
 
-# NOTE: most feed ranges are plain ("vers:deb/<1.2-3"): with no percent-escape
-# and none of the reserved characters, vers.parse would return exactly these
-# pieces, so they skip its general (slower) parser.
-_PLAIN = re.compile(r"vers:([a-z][a-z0-9.-]*)/((?:(?:<=|>=|!=|<|>)?[A-Za-z0-9._~+:^-]+)(?:\|(?:<=|>=|!=|<|>)?[A-Za-z0-9._~+:^-]+)*)")
-_PLAIN_CONSTRAINT = re.compile(r"(<=|>=|!=|<|>)?(.+)")
-
-
-def _constraints(text: str) -> tuple[str, list[tuple[str, str]]] | None:
-    """(scheme, [(comparator, version)]), or None for the wildcard."""
-    plain = _PLAIN.fullmatch(text)
-    if plain:
-        pairs = [_PLAIN_CONSTRAINT.fullmatch(part).groups() for part in plain.group(2).split("|")]  # type: ignore[union-attr]
-        return plain.group(1), [(comparator or "=", version) for comparator, version in pairs]
-    rng = vers.parse(text)
-    if rng.wildcard:
-        return None
-    return rng.scheme, [(c.comparator, c.version) for c in rng.constraints]
-
-
 def _from_vers(text: str, keys: KeyCache) -> Compiled | None:
-    found = _constraints(text)
+    found = vers.parse_pairs(text)
     if found is None:
         scheme = vers.parse(text).scheme
         comparator_for(scheme)

@@ -35,13 +35,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
-from urllib.parse import unquote
 
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from server.db.models import Affected, Software
+from server.identifiers import parse_purl
 
 ECOSYSTEMS = frozenset({"rpm"})
 # Publishers whose rpm records name binary packages without saying which
@@ -57,14 +58,13 @@ NAME_KEY = func.lower(func.trim(Software.name))
 BINARY_KEY = case((Software.ecosystem.in_(ECOSYSTEMS), NAME_KEY), else_=literal(""))
 
 
+@lru_cache(maxsize=8192)  # asked of each rpm entry several times a run
 def _purl_parts(purl: str) -> tuple[str, str]:
     """(namespace, arch qualifier) of a ``pkg:rpm/...`` purl; ("", "") otherwise."""
-    if not purl.lower().startswith("pkg:rpm/"):
+    parsed = parse_purl(purl) if purl else None
+    if parsed is None or parsed.type != "rpm":
         return "", ""
-    path, _, query = purl[len("pkg:rpm/"):].split("#", 1)[0].partition("?")
-    namespace = unquote(path.split("/", 1)[0]).lower() if "/" in path else ""
-    arch = next((unquote(v) for k, _, v in (p.partition("=") for p in query.split("&")) if k.lower() == "arch"), "")
-    return namespace, arch.lower()
+    return parsed.namespace.lower(), parsed.qualifiers.get("arch", "").lower()
 
 
 def may_list_binaries(ecosystem: str, distro: str, purl: str) -> bool:

@@ -106,6 +106,27 @@ def parse(text: str) -> VersRange:
     return VersRange(scheme.lower(), tuple(_constraint(c) for c in constraints.split("|")))
 
 
+# NOTE: most feed ranges are plain ("vers:deb/<1.2-3"): with no percent-escape
+# and none of the reserved characters, ``parse`` would return exactly these
+# pieces, so matching (which reads every range once per run) skips its
+# general, slower path for them.
+_PLAIN = re.compile(r"vers:([a-z][a-z0-9.-]*)/((?:(?:<=|>=|!=|<|>)?[A-Za-z0-9._~+:^-]+)(?:\|(?:<=|>=|!=|<|>)?[A-Za-z0-9._~+:^-]+)*)")
+_PLAIN_CONSTRAINT = re.compile(r"(<=|>=|!=|<|>)?(.+)")
+
+
+def parse_pairs(text: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """(type, [(comparator, version)]) as ``parse`` reads them, quickly for
+    plain ranges; ``None`` for the wildcard ``*``. Raises as ``parse`` does."""
+    plain = _PLAIN.fullmatch(text)
+    if plain:
+        pairs = [_PLAIN_CONSTRAINT.fullmatch(part).groups() for part in plain.group(2).split("|")]  # type: ignore[union-attr]
+        return plain.group(1), [(comparator or "=", version) for comparator, version in pairs]
+    rng = parse(text)
+    if rng.wildcard:
+        return None
+    return rng.scheme, [(c.comparator, c.version) for c in rng.constraints]
+
+
 def _sorted(constraints: tuple[Constraint, ...], cmp: Comparator) -> list[Constraint]:
     return sorted(constraints, key=cmp_to_key(lambda x, y: cmp(x.version, y.version)))
 
@@ -127,7 +148,9 @@ def parse_canonical(text: str, comparator_for: Callable[[str], Comparator]) -> V
     return rng
 
 
-def _encode(version: str) -> str:
+def encode(version: str) -> str:
+    """A version as a constraint writes it: what the grammar reserves, space,
+    and anything not printable ASCII percent-encoded (UTF-8)."""
     return "".join(
         c if c.isascii() and c.isprintable() and c not in _MUST_ENCODE and c != " "
         else "".join(f"%{b:02X}" for b in c.encode())
@@ -141,7 +164,7 @@ def normalize(text: str, comparator_for: Callable[[str], Comparator]) -> str:
     if rng.wildcard:
         return f"vers:{rng.scheme}/*"
     parts = (
-        ("" if c.comparator == "=" else c.comparator) + _encode(c.version)
+        ("" if c.comparator == "=" else c.comparator) + encode(c.version)
         for c in _sorted(rng.constraints, comparator_for(rng.scheme))
     )
     return f"vers:{rng.scheme}/" + "|".join(parts)

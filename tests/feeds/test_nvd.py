@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from server.feeds.interface import Advisory, AffectedItem, FeedError, Parsed, Problem
-from server.feeds.nvd import NvdFeed, parse_cpe, parse_data
+from server.feeds.nvd import NvdFeed, parse_data
+from server.feeds.nvd.configs import criteria_cpe
 
 from tests.conftest import FIXTURES
 from tests.json_paths import json_paths
@@ -133,10 +134,12 @@ def test_v2_only_severity() -> None:
 
 
 def test_cpe_escapes() -> None:
-    cpe = parse_cpe(r"cpe:2.3:a:acme:web\:server:1.0:*:*:*:*:windows:*:*")
+    cpe = criteria_cpe(r"cpe:2.3:a:acme:web\:server:1.0:*:*:*:*:windows:*:*")
     assert cpe is not None and (cpe.product, cpe.version, cpe.target_sw) == (
         "web:server", "1.0", "windows")
-    assert parse_cpe("cpe:/a:acme:app:1.0") is None
+    # NVD writes 2.3 names in full: a 2.2 URI or a cut-short name is not its own.
+    assert criteria_cpe("cpe:/a:acme:app:1.0") is None
+    assert criteria_cpe("cpe:2.3:a:acme:app:1.0") is None
 
 
 def test_files_folders_and_errors(tmp_path: Path) -> None:

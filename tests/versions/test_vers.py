@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from server.versions import VersionError, comparator_for, contains, vers
 
@@ -126,3 +128,44 @@ def test_normalize_sorts_and_encodes() -> None:
         "vers:generic/>=1.0|<2.0|8.5.2%20(x64)"
     )
     assert vers.normalize("vers:deb/*", comparator_for) == "vers:deb/*"
+
+
+def test_encode_writes_what_parse_reads_back() -> None:
+    """The one encoder feeds write constraints with (NVD, OSV, CSAF prose)."""
+    assert vers.encode("1.0|rc*1 x") == "1.0%7Crc%2A1%20x"
+    assert vers.encode("1:2.3~rc1+dfsg-1") == "1:2.3~rc1+dfsg-1"  # deb and rpm text stays readable
+    assert vers.encode("1.0α\t") == "1.0%CE%B1%09"  # non-ASCII and control characters
+    for version in ("<=1.0", "a/b%c", "bản-vá 2", "1.0\x00"):
+        rng = vers.parse(f"vers:generic/>={vers.encode(version)}")
+        assert rng.constraints == (vers.Constraint(">=", version),)
+
+
+@pytest.mark.parametrize("text", [
+    "vers:deb/<1.2-3", "vers:rpm/>=1:2.0-1.el9|<1:2.0-5.el9_2", "vers:pypi/1.0|1.1|!=1.2", "vers:npm/*",
+    "vers:generic/%3C1.0", "VERS:Deb/<1", "vers:generic/<1.0 ", "vers:semver/>=1.0.0-rc.1+build.5",
+])
+def test_parse_pairs_reads_as_parse(text: str) -> None:
+    """The quick path for plain ranges returns what the general parser does."""
+    rng = vers.parse(text)
+    expected = None if rng.wildcard else (rng.scheme, [(c.comparator, c.version) for c in rng.constraints])
+    assert vers.parse_pairs(text) == expected
+
+
+@pytest.mark.parametrize("text", ["vers:deb/=1", "vers:deb/<1||>2", "vers:deb/", "deb/<1"])
+def test_parse_pairs_refuses_as_parse(text: str) -> None:
+    with pytest.raises(VersionError):
+        vers.parse_pairs(text)
+
+
+@given(st.sampled_from(["vers:deb/", "vers:rpm/", "VERS:Deb/", "vers:/", "vers:a+b/", "deb/"]),
+       st.text(alphabet="<>=!*|%1.2-~+^:aZ/ \u00e9", max_size=24))
+def test_parse_pairs_agrees_with_parse_on_any_text(head: str, body: str) -> None:
+    text = head + body
+    try:
+        rng = vers.parse(text)
+    except VersionError:
+        with pytest.raises(VersionError):
+            vers.parse_pairs(text)
+        return
+    expected = None if rng.wildcard else (rng.scheme, [(c.comparator, c.version) for c in rng.constraints])
+    assert vers.parse_pairs(text) == expected

@@ -16,12 +16,12 @@ from server.feeds.csaf.identity import (
     distro_from_cpe,
     distro_from_qualifier,
     is_rhel_layered,
-    parse_cpe,
-    parse_purl,
+    named_cpe,
     rhel_major_of_layered,
 )
 from server.feeds.csaf.product_tree import Product
 from server.feeds.csaf.versions import parse_nevra, rpm_evr
+from server.identifiers import parse_purl, specific
 
 DISTRO_ECOSYSTEMS = frozenset({"rpm", "deb", "apk"})
 _VENDOR_SUFFIX = re.compile(
@@ -109,7 +109,7 @@ def _from_msrc_linux(base: Product) -> Identity | None:
 
 
 def _rpm_platform(base: Product, platform: Product | None) -> bool:
-    cpe = parse_cpe(platform.cpe) if platform and platform.cpe else None
+    cpe = named_cpe(platform.cpe) if platform and platform.cpe else None
     if cpe:
         return cpe.vendor in RPM_VENDORS
     return clean_vendor(base.vendor).lower().replace(" ", "") in RPM_VENDORS
@@ -123,10 +123,10 @@ def _from_nevra(base: Product, platform: Product | None) -> Identity | None:
 
 
 def _from_names(base: Product, publisher: str) -> Identity:
-    cpe = parse_cpe(base.cpe) if base.cpe else None
+    cpe = named_cpe(base.cpe) if base.cpe else None
     vendor = cpe.vendor if cpe else clean_vendor(base.vendor or publisher)
     product = cpe.product if cpe else (base.product_name or base.family)
-    version = (cpe.version if cpe else "") or base.version
+    version = (specific(cpe.version) if cpe else "") or base.version
     if not product:
         return Identity("generic", "", vendor=vendor, cpe=base.cpe,
                         review=f"no product name in the tree for {base.name or base.product_id!r}")
@@ -140,7 +140,7 @@ def _from_names(base: Product, publisher: str) -> Identity:
 def _platform_distro(platform: Product | None, version: str = "") -> tuple[str, str]:
     """The distro of a platform's packages, and a note when it is in doubt."""
     while platform is not None:
-        cpe = parse_cpe(platform.cpe) if platform.cpe else None
+        cpe = named_cpe(platform.cpe) if platform.cpe else None
         if cpe and is_rhel_layered(cpe):
             return rhel_major_of_layered(platform.cpe, platform.name or platform.product_name, version)
         if cpe:

@@ -1,86 +1,24 @@
-"""Package URLs, CPE names and the distribution a platform product stands for.
+"""The distribution a platform product stands for, from its CPE or purl.
 
-Only the parts patchgap uses are parsed: purl type, namespace, name, version
-and qualifiers; CPE part, vendor, product, version and update, from both the
-2.2 URI form (``cpe:/o:redhat:enterprise_linux:9``) and the 2.3 formatted
-string (``cpe:2.3:o:ciq:rocky_linux_from_ciq:8.3:*:...``).
+CPE names and package URLs are read by :mod:`server.identifiers` (both CPE
+bindings: the 2.2 URI ``cpe:/o:redhat:enterprise_linux:9`` and the 2.3
+formatted string ``cpe:2.3:o:ciq:rocky_linux_from_ciq:8.3:*:...``); this
+module says what they mean for distributions: RHEL streams and minor-release
+streams, layered products on RHEL, SLES service packs, purl ``distro=``.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from urllib.parse import unquote
+
+from server.identifiers import Cpe, Purl, parse_cpe, specific
 
 
-@dataclass(frozen=True)
-class Purl:
-    """A parsed package URL (https://github.com/package-url/purl-spec)."""
-
-    type: str
-    name: str
-    namespace: str = ""
-    version: str = ""
-    qualifiers: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
-
-
-@dataclass(frozen=True)
-class Cpe:
-    """The CPE fields patchgap needs; ``*``, ``-`` and empty all read as ``""``."""
-
-    part: str
-    vendor: str
-    product: str
-    version: str = ""
-    update: str = ""
-
-
-def parse_purl(value: str) -> Purl | None:
-    """Parse ``pkg:type/namespace/name@version?qualifiers#subpath``; None if malformed."""
-    raw = value.strip()
-    if not raw.lower().startswith("pkg:"):
-        return None
-    rest = raw[4:].lstrip("/")
-    rest = rest.split("#", 1)[0]
-    rest, _, query = rest.partition("?")
-    qualifiers: dict[str, str] = {}
-    for pair in query.split("&") if query else []:
-        key, _, val = pair.partition("=")
-        if key:
-            qualifiers[key.lower()] = unquote(val)
-    # NOTE: the version follows the LAST "@" (npm scopes begin with "%40").
-    path, at, version = rest.rpartition("@")
-    if not at:
-        path, version = rest, ""
-    parts = [p for p in path.split("/") if p]
-    if len(parts) < 2:
-        return None
-    ptype = parts[0].lower()
-    name = unquote(parts[-1])
-    namespace = "/".join(unquote(p) for p in parts[1:-1])
-    if not re.fullmatch(r"[a-z][a-z0-9.+-]*", ptype) or not name:
-        return None
-    return Purl(ptype, name, namespace, unquote(version), qualifiers)
-
-
-def _cpe_value(raw: str) -> str:
-    return "" if raw in ("", "*", "-", "ANY", "NA") else raw
-
-
-def parse_cpe(value: str) -> Cpe | None:
-    """Parse a CPE 2.2 URI or 2.3 formatted string; None if malformed."""
-    raw = value.strip()
-    if raw.lower().startswith("cpe:2.3:"):
-        # Split on colons not escaped by a backslash, then unescape.
-        fields = [re.sub(r"\\(.)", r"\1", f) for f in re.split(r"(?<!\\):", raw[8:])]
-    elif raw.lower().startswith("cpe:/"):
-        fields = [unquote(f) for f in raw[5:].split(":")]
-    else:
-        return None
-    fields += [""] * (5 - len(fields))
-    part, vendor, product, version, update = (_cpe_value(f) for f in fields[:5])
-    if part.lower() not in ("a", "o", "h") or not vendor or not product:
-        return None
-    return Cpe(part.lower(), vendor.lower(), product.lower(), version, update)
+def named_cpe(text: str) -> Cpe | None:
+    """A CPE naming a vendor and a product; None when malformed or when
+    either is a logical value (``*``, ``-``): such a name says nothing of
+    whose product or which distribution it is."""
+    cpe = parse_cpe(text)
+    return cpe if cpe and specific(cpe.vendor) and specific(cpe.product) else None
 
 
 # Red Hat CPE products that are RHEL streams: main, EUS, AUS, TUS, E4S, ELS...
@@ -120,24 +58,25 @@ def distro_from_cpe(cpe: Cpe) -> str:
     ``vendor:product:version[:update]`` (``suse:packagehub:12``), so it only
     matches what names exactly that platform.
     """
-    if not cpe.version:
+    version, update = specific(cpe.version), specific(cpe.update)
+    if not version:
         return ""
-    major = cpe.version.split(".")[0]
+    major = version.split(".")[0]
     if cpe.vendor == "redhat" and _RHEL.match(cpe.product) and not _RHEL_LAYERED.match(cpe.product):
-        minor = re.fullmatch(r"(\d+)\.(\d+)", cpe.version) if _RHEL_MINOR_STREAM.match(cpe.product) else None
+        minor = re.fullmatch(r"(\d+)\.(\d+)", version) if _RHEL_MINOR_STREAM.match(cpe.product) else None
         return f"rhel:{minor[1]}.{int(minor[2])}" if minor else f"rhel:{major}"
     if cpe.vendor == "suse" and _SLES.match(cpe.product):
-        pack = re.fullmatch(r"sp(\d+)", cpe.update.lower())
+        pack = re.fullmatch(r"sp(\d+)", update.lower())
         return f"sles:{major}.{pack[1] if pack else 0}"
     if (cpe.vendor, cpe.product) == ("opensuse", "leap"):
-        return f"opensuse:{cpe.version}"
+        return f"opensuse:{version}"
     if (cpe.vendor, cpe.product) == ("canonical", "ubuntu_linux"):
-        return f"ubuntu:{cpe.version}"
+        return f"ubuntu:{version}"
     name = _DISTROS.get((cpe.vendor, cpe.product))
     if name:
         return f"{name}:{major}"
-    tail = f":{cpe.update}" if cpe.update else ""
-    return f"{cpe.vendor}:{cpe.product}:{cpe.version}{tail}"
+    tail = f":{update}" if update else ""
+    return f"{cpe.vendor}:{cpe.product}:{version}{tail}"
 
 
 def distro_from_qualifier(purl: Purl) -> str:
@@ -154,7 +93,7 @@ def distro_from_qualifier(purl: Purl) -> str:
 # A layered product names the RHEL major it is built for in its CPE
 # ("cpe:/a:redhat:jboss_enterprise_application_platform:7.4::el8") and its
 # name ("... 7.4 for RHEL 8", "... on Red Hat Enterprise Linux 9").
-_CPE_EL = re.compile(r":el(\d+)(?=:|$)", re.IGNORECASE)
+_CPE_EL = re.compile(r"el(\d+)", re.IGNORECASE)
 _NAME_RHEL = re.compile(r"\b(?:RHEL|Red Hat Enterprise Linux)[\s-]*(\d+)\b", re.IGNORECASE)
 _RELEASE_EL = re.compile(r"[.+]el(\d+)")
 
@@ -165,6 +104,13 @@ def is_rhel_layered(cpe: Cpe) -> bool:
     return cpe.vendor == "redhat" and not distro_from_cpe(cpe).startswith("rhel:")
 
 
+def _cpe_el(text: str) -> re.Match[str] | None:
+    """The first component that is an ``elN`` tag (edition ``el8`` of a 2.2 URI)."""
+    cpe = parse_cpe(text)
+    found = (_CPE_EL.fullmatch(value) for value in cpe.components) if cpe else ()
+    return next((match for match in found if match), None)
+
+
 def rhel_major_of_layered(cpe: str, name: str, version: str) -> tuple[str, str]:
     """The distro (``rhel:8``) of a layered product's rpm package, and a note
     when its CPE, its product name and its build's ``.elN`` tag disagree.
@@ -172,7 +118,7 @@ def rhel_major_of_layered(cpe: str, name: str, version: str) -> tuple[str, str]:
     Each says the major where it can; they must agree. When they do not, the
     build's tag wins (it is what installs), then the CPE. When none says,
     the package concerns any RHEL release (``rhel``: Software Collections)."""
-    said = {"CPE": _CPE_EL.search(cpe), "product name": _NAME_RHEL.search(name),
+    said = {"CPE": _cpe_el(cpe), "product name": _NAME_RHEL.search(name),
             "build tag": _RELEASE_EL.search(version)}
     majors = {source: found.group(1) for source, found in said.items() if found}
     if not majors:

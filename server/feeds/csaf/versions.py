@@ -1,4 +1,8 @@
-"""Version strings and ranges: ``vers:`` syntax, prose ranges, RPM NEVRA.
+"""Version strings and ranges: ``vers:`` checks, prose ranges, RPM NEVRA.
+
+A ``vers:`` string is read by the same parser matching uses
+(:mod:`server.versions.vers`), and versions written into constraints are
+encoded by it too.
 
 A range written in prose is converted to ``vers`` constraints only when the
 text leaves no doubt ("<= 7.0.6", "all versions before 2.3", "7.6 all
@@ -10,6 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from server.versions import VersionError, vers
+from server.versions.vers import encode
 
 _V = r"[vV]?(\d+(?:\.\d+)*(?:[-+~][0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?)"
 _OP = r"(<=|>=|<|>|=)"
@@ -23,8 +30,6 @@ _PROSE_HINT = re.compile(
 _OPEN_ENDED = re.compile(
     rf"{_V}\s+(?:and|or)\s+(?:above|later|newer|higher|greater)", re.IGNORECASE
 )
-_VERS = re.compile(r"vers:([a-z][a-z0-9.+-]*)/(.*)", re.IGNORECASE | re.DOTALL)
-_CONSTRAINT = re.compile(r"(>=|<=|!=|<|>|=)?(.+)")
 _NEVRA = re.compile(
     r"(?P<name>.+)-(?:(?P<epoch>\d+):)?(?P<version>[^-:]+)-(?P<release>[^-:]+)\.(?P<arch>[^.-]+)"
 )
@@ -69,11 +74,6 @@ def parse_nevra(value: str) -> Nevra | None:
     return Nevra(match["name"], match["epoch"] or "", match["version"], match["release"], match["arch"])
 
 
-def encode(version: str) -> str:
-    """Percent-encode the characters that would break a vers constraint."""
-    return "".join(c if c not in "%|<>=!* \t/" else f"%{ord(c):02X}" for c in version)
-
-
 def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
     """A rough ordering key (numbers numerically, letters alphabetically).
 
@@ -85,20 +85,20 @@ def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def parse_vers(value: str) -> Range:
-    """Check a ``vers:`` string; keep it when well formed, else ask for review."""
-    match = _VERS.fullmatch(value.strip())
-    if not match:
-        return Range(review=f"malformed vers range {value!r}")
-    scheme, body = match.group(1).lower(), match.group(2).strip("|")
-    if re.search(r"\s", body):
+    """Check a ``vers:`` string with the parser matching reads it with
+    (:func:`server.versions.vers.parse`); keep it when it reads, else ask for review."""
+    raw = value.strip()
+    if re.search(r"\s", raw):
         return Range(review=f"vers range with spaces {value!r}: prose inside vers")
-    if body == "*":
-        return Range("*", scheme=scheme)
-    for part in filter(None, body.split("|")):
-        op = _CONSTRAINT.fullmatch(part)
-        if not op or re.search(r"[<>=!*]", op.group(2)):
-            return Range(review=f"malformed vers constraint {part!r} in {value!r}")
-    return Range("|".join(filter(None, body.split("|"))), scheme=scheme)
+    # NOTE: empty constraints ("vers:rpm/<1.2|", "a||b") are dropped, as the
+    # feed always has; what is left must read as the specification says.
+    head, slash, body = raw.partition("/")
+    body = "|".join(filter(None, body.split("|")))
+    try:
+        rng = vers.parse(f"{head}{slash}{body}")
+    except VersionError as error:
+        return Range(review=f"malformed vers range {value!r}: {error}")
+    return Range("*" if rng.wildcard else body, scheme=rng.scheme)
 
 
 def _next_branch(branch: str) -> str:

@@ -6,7 +6,6 @@ vulnerable application CPE with its ``vers:generic`` range.
 """
 from __future__ import annotations
 
-from server.feeds.nvd.cpe import Cpe, parse_cpe
 from server.feeds.nvd.feed import NvdFeed, parse_data, parse_file
 
-__all__ = ["Cpe", "NvdFeed", "parse_cpe", "parse_data", "parse_file"]
+__all__ = ["NvdFeed", "parse_data", "parse_file"]

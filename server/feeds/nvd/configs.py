@@ -13,7 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from server.feeds.interface import AffectedItem
-from server.feeds.nvd.cpe import Cpe, parse_cpe, quote
+from server.identifiers import Cpe, parse_cpe
+from server.identifiers.cpe import COMPONENTS_23
+from server.versions.vers import encode
 
 _BOUNDS = (
     ("versionStartIncluding", ">="),
@@ -21,6 +23,14 @@ _BOUNDS = (
     ("versionEndIncluding", "<="),
     ("versionEndExcluding", "<"),
 )
+
+
+def criteria_cpe(text: object) -> Cpe | None:
+    """A ``criteria`` CPE as NVD writes it: a 2.3 formatted string with all its
+    components; anything else (a 2.2 URI, a cut-short name) is not NVD's and
+    is skipped, as it always was."""
+    cpe = parse_cpe(text)
+    return cpe if cpe and cpe.binding == "2.3" and cpe.written == COMPONENTS_23 else None
 
 
 def _dicts(value: object) -> list[dict[str, Any]]:
@@ -50,7 +60,7 @@ def config_items(configurations: object) -> list[AffectedItem]:
 
 
 def _platform_note(platform_matches: list[dict[str, Any]]) -> str:
-    platforms = [c for c in (parse_cpe(m.get("criteria")) for m in platform_matches)
+    platforms = [c for c in (criteria_cpe(m.get("criteria")) for m in platform_matches)
                  if c is not None and c.part in ("o", "h")]
     if not platforms or any(_is_windows(c) for c in platforms):
         return ""
@@ -66,10 +76,10 @@ def _is_windows(cpe: Cpe) -> bool:
 def match_item(match: dict[str, Any], platform_note: str = "") -> AffectedItem | None:
     """One vulnerable ``cpeMatch`` -> a ``generic`` item; non-applications -> ``None``."""
     criteria = match.get("criteria")
-    cpe = parse_cpe(criteria)
+    cpe = criteria_cpe(criteria)
     if cpe is None or cpe.part != "a":
         return None
-    constraints = [f"{op}{quote(v.strip())}" for key, op in _BOUNDS
+    constraints = [f"{op}{encode(v.strip())}" for key, op in _BOUNDS
                    if isinstance(v := match.get(key), str) and v.strip()]
     notes = [platform_note] if platform_note else []
     fixed = match.get("versionEndExcluding")
@@ -82,7 +92,7 @@ def match_item(match: dict[str, Any], platform_note: str = "") -> AffectedItem |
     elif cpe.any_version:
         vers = "vers:generic/*"
     else:
-        vers = f"vers:generic/{quote(cpe.version)}"
+        vers = f"vers:generic/{encode(cpe.version)}"
     if cpe.update not in ("*", "-", ""):
         notes.append(f"only update {cpe.update}")
     return AffectedItem(

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote
 
-from server.feeds.csaf.identity import distro_from_cpe, is_rhel_layered, parse_cpe, rhel_major_of_layered
+from server.feeds.csaf.identity import distro_from_cpe, is_rhel_layered, named_cpe, rhel_major_of_layered
+from server.identifiers import parse_purl
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def _redhat(release: str) -> str:
     # "enterprise_linux:9::appstream" (mainline), "rhel_eus:9.2::baseos" (a
     # minor-release stream), "openshift:4.14::el9" (a layered product on RHEL
     # 9). Read as the CSAF feed reads the same CPEs.
-    cpe = parse_cpe(f"cpe:/a:redhat:{release}")
+    cpe = named_cpe(f"cpe:/a:redhat:{release}")
     if cpe is None:
         return "redhat:" + _slug(release)
     if is_rhel_layered(cpe):
@@ -107,8 +107,8 @@ def _rocky_sig(purl: str) -> str:
     # NOTE: RXSA advisories fix Rocky SIG builds (e.g. the sig-cloud kernel,
     # "...el8_7.cloud"); only the purl's distro qualifier says so. Scope them
     # apart, or every plain Rocky host would look unpatched.
-    match = re.search(r"[?&]distro=([^&]+)", purl)
-    qualifier = unquote(match.group(1)) if match else ""
+    parsed = parse_purl(purl) if purl else None
+    qualifier = parsed.qualifiers.get("distro", "") if parsed else ""
     sig = re.search(r"-(sig-[\w.-]+)$", qualifier)
     return f"-{sig.group(1)}" if sig else ""
 

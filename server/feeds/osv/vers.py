@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Characters a vers version must percent-encode (plus space and non-ASCII).
-_RESERVED = set("<>=!*|%")
+from server.versions.vers import encode
+
 _ZERO_EPOCH = re.compile(r"^0+:")
 
 
@@ -34,14 +34,6 @@ def canonical(scheme: str, version: str) -> str:
     if scheme in ("deb", "rpm"):
         return _ZERO_EPOCH.sub("", version)
     return version
-
-
-def quote(version: str) -> str:
-    """Percent-encode what the vers grammar reserves."""
-    return "".join(
-        ch if ch not in _RESERVED and 33 <= ord(ch) <= 126 else "".join(f"%{b:02X}" for b in ch.encode())
-        for ch in version
-    )
 
 
 def spans(scheme: str, events: list[tuple[str, str]]) -> tuple[list[Span], list[str]]:
@@ -79,7 +71,7 @@ def spans(scheme: str, events: list[tuple[str, str]]) -> tuple[list[Span], list[
 
 def enumerated(scheme: str, versions: list[str]) -> Span:
     """Listed versions as equality constraints: ``vers:pypi/1.0|1.1``."""
-    unique = dict.fromkeys(quote(canonical(scheme, v)) for v in versions if v)
+    unique = dict.fromkeys(encode(canonical(scheme, v)) for v in versions if v)
     return Span(f"vers:{scheme}/" + "|".join(unique))
 
 
@@ -89,12 +81,12 @@ def every(scheme: str) -> Span:
 
 
 def _span(scheme: str, lower: str, kind: str, upper: str) -> Span | None:
-    low = [f">={quote(lower)}"] if lower else []
+    low = [f">={encode(lower)}"] if lower else []
     if not kind:
         return Span(f"vers:{scheme}/" + ("|".join(low) or "*"))
     if lower and lower == upper:
         # [x, x] is the single version x; [x, x) is empty.
-        return Span(f"vers:{scheme}/{quote(upper)}") if kind == "last_affected" else None
+        return Span(f"vers:{scheme}/{encode(upper)}") if kind == "last_affected" else None
     comparator = "<=" if kind == "last_affected" else "<"
-    constraints = "|".join([*low, f"{comparator}{quote(upper)}"])
+    constraints = "|".join([*low, f"{comparator}{encode(upper)}"])
     return Span(f"vers:{scheme}/{constraints}", upper if kind == "fixed" else "")

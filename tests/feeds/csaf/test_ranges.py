@@ -5,7 +5,7 @@ import pytest
 
 from server.feeds.csaf.document import exploited
 from server.feeds.csaf.identify import identify
-from server.feeds.csaf.identity import Cpe, Purl, distro_from_cpe, parse_cpe, parse_purl
+from server.feeds.csaf.identity import distro_from_cpe, named_cpe, rhel_major_of_layered
 from server.feeds.csaf.product_tree import Product
 from server.feeds.csaf.remediation import microsoft_kbs
 from server.feeds.csaf.versions import (
@@ -15,6 +15,7 @@ from server.feeds.csaf.versions import (
     parse_nevra,
     prose_range,
 )
+from server.identifiers import Cpe
 
 
 @pytest.mark.parametrize(("text", "product", "constraints"), [
@@ -68,24 +69,15 @@ def test_nevra() -> None:
     assert parse_nevra("libtiff") is None
 
 
-def test_purl() -> None:
-    assert parse_purl("pkg:rpm/redhat/libtiff@4.4.0-12.el9?epoch=0&arch=src") == Purl(
-        "rpm", "libtiff", "redhat", "4.4.0-12.el9", {"epoch": "0", "arch": "src"})
-    scoped = parse_purl("pkg:npm/%40angular/core@17.0.1")
-    assert scoped is not None and (scoped.namespace, scoped.name, scoped.version) == ("@angular", "core", "17.0.1")
-    assert parse_purl("pkg:maven/org.apache.camel/camel-http") == Purl("maven", "camel-http", "org.apache.camel")
-    assert parse_purl("not-a-purl") is None
-    assert parse_purl("pkg:rpm") is None
-
-
 def test_cpe_and_distro() -> None:
-    assert parse_cpe("cpe:/a:redhat:enterprise_linux:9::appstream") == Cpe("a", "redhat", "enterprise_linux", "9")
-    ciq = parse_cpe("cpe:2.3:o:ciq:rocky_linux_from_ciq:8.3:*:*:*:*:*:*:*")
-    assert ciq == Cpe("o", "ciq", "rocky_linux_from_ciq", "8.3")
+    appstream = named_cpe("cpe:/a:redhat:enterprise_linux:9::appstream")
+    assert appstream is not None and distro_from_cpe(appstream) == "rhel:9"
+    ciq = named_cpe("cpe:2.3:o:ciq:rocky_linux_from_ciq:8.3:*:*:*:*:*:*:*")
+    assert ciq is not None and (ciq.vendor, ciq.product, ciq.version) == ("ciq", "rocky_linux_from_ciq", "8.3")
     assert distro_from_cpe(Cpe("o", "redhat", "enterprise_linux", "9")) == "rhel:9"
     # Minor-release streams keep their minor (hosts at 8.2 have release "rhel:8.2").
     assert distro_from_cpe(Cpe("a", "redhat", "rhel_aus", "8.2")) == "rhel:8.2"
-    assert distro_from_cpe(parse_cpe("cpe:/a:redhat:rhel_eus:9.2::appstream")) == "rhel:9.2"  # type: ignore[arg-type]
+    assert distro_from_cpe(named_cpe("cpe:/a:redhat:rhel_eus:9.2::appstream")) == "rhel:9.2"  # type: ignore[arg-type]
     assert distro_from_cpe(Cpe("a", "redhat", "rhel_e4s", "8.10")) == "rhel:8.10"
     assert distro_from_cpe(Cpe("a", "redhat", "rhel_tus", "8.2")) == "rhel:8.2"
     assert distro_from_cpe(Cpe("o", "redhat", "rhel_els", "7")) == "rhel:7"  # the whole major
@@ -96,7 +88,22 @@ def test_cpe_and_distro() -> None:
     assert distro_from_cpe(Cpe("o", "oracle", "linux", "9")) == "oracle:9"
     assert distro_from_cpe(Cpe("o", "debian", "debian_linux", "12")) == "debian:12"
     assert distro_from_cpe(ciq) == "ciq:rocky_linux_from_ciq:8.3"
-    assert parse_cpe("cpe:/x:foo") is None
+    assert distro_from_cpe(Cpe("o", "redhat", "enterprise_linux")) == ""  # no version: no release
+    assert named_cpe("cpe:/x:foo") is None
+    # A name whose vendor or product is a logical value says whose nothing is.
+    assert named_cpe("cpe:2.3:o:*:linux:9:*:*:*:*:*:*:*") is None
+    assert named_cpe("cpe:/o:redhat:-:9") is None
+    assert named_cpe("cpe:/o::enterprise_linux:9") is None
+
+
+def test_layered_product_major_from_cpe_edition() -> None:
+    eap = "cpe:/a:redhat:jboss_enterprise_application_platform:7.4::el8"
+    assert rhel_major_of_layered(eap, "", "") == ("rhel:8", "")
+    assert rhel_major_of_layered(eap.upper(), "", "") == ("rhel:8", "")
+    # "el8eap" is a build tag's tail, not a RHEL major of the CPE.
+    assert rhel_major_of_layered("cpe:/a:redhat:jboss_core_services:1::el8eap", "", "") == ("rhel", "")
+    major, note = rhel_major_of_layered(eap, "JBoss EAP 7.4 for RHEL 9", "")
+    assert major == "rhel:8" and "CPE says RHEL 8, product name says RHEL 9" in note
 
 
 def test_kb_only_in_microsoft_context() -> None:
@@ -154,3 +161,26 @@ def test_exploit_status(details: str, expected: bool) -> None:
     vulns = [{"threats": [{"category": "impact", "details": "Exploitation detected"},
                           {"category": "exploit_status", "details": details}]}]
     assert exploited(vulns) is expected
+
+
+@pytest.mark.parametrize(("text", "constraints", "scheme"), [
+    ("vers:rpm/<1.2-3|", "<1.2-3", "rpm"),  # empty constraints dropped, as always
+    ("VERS:Generic/>=1.0||<2.0", ">=1.0|<2.0", "generic"),
+    ("vers:npm/*", "*", "npm"),
+    ("vers:generic/%3C1.0%25", "%3C1.0%25", "generic"),
+])
+def test_vers_read_by_the_matchers_parser(text: str, constraints: str, scheme: str) -> None:
+    assert prose_range(text) == Range(constraints, scheme=scheme)
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("vers:rpm/=1.2", "equality is a bare version"),  # the matcher would never read it
+    ("vers:rpm/<1.2|*", "'*' must be the only constraint"),
+    ("vers:rpm/<1.0%2", "invalid percent-encoding"),
+    ("vers:generic/<1.0α", "non-ASCII"),
+    ("vers:rpm/", "constraints are empty"),
+    ("vers:/<1.0", "without a valid type"),
+])
+def test_vers_the_matcher_cannot_read_is_reviewed(text: str, why: str) -> None:
+    found = prose_range(text)
+    assert not found.constraints and found.review.startswith(f"malformed vers range {text!r}: ") and why in found.review
