@@ -80,7 +80,7 @@ def test_msrc_windows_build_and_kb(fixtures_dir: Path) -> None:
 
 def test_folder_yields_every_fixture(fixtures_dir: Path) -> None:
     ids = sorted(a.advisory_id for p in CsafFeed().parse(fixtures_dir / "csaf") for a in p.advisories)
-    assert ids == ["CVE-9999-0101", "PG-TINY-2024-0001", "RHSA-9999:0102", "msrc_CVE-2099-0001"]
+    assert ids == ["CVE-9999-0101", "CVE-9999-0103", "PG-TINY-2024-0001", "RHSA-9999:0102", "msrc_CVE-2099-0001"]
 
 
 def test_fixtures_are_schema_valid(fixtures_dir: Path, shared_dir: Path) -> None:
