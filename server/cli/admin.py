@@ -15,16 +15,18 @@ from server.reports.i18n import phrase
 @click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False), help="TLS certificate (PEM).")
 @click.option("--tls-key", type=click.Path(exists=True, dir_okay=False), help="TLS private key (PEM).")
 @click.option("--log-level", default="info", type=click.Choice(["debug", "info", "warning", "error"]))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="API processes (PostgreSQL; SQLite runs one).")
 @click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="CIDR",
               help="A reverse proxy whose X-Forwarded-For is believed (repeatable).")
 @pass_context
 @handle_errors
 def serve(ctx: Context, host: str, port: int, tls_cert: str | None, tls_key: str | None, log_level: str,
-          trusted_proxies: tuple[str, ...]) -> None:
+          workers: int, trusted_proxies: tuple[str, ...]) -> None:
     """Run the ingest API (migrates the database first)."""
     import uvicorn
 
-    from server.api import client_address, create_app
+    from server.api import client_address, create_app, processes
     from server.settings import Settings
 
     if bool(tls_cert) != bool(tls_key):
@@ -33,12 +35,24 @@ def serve(ctx: Context, host: str, port: int, tls_cert: str | None, tls_key: str
         client_address.networks(trusted_proxies)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--trusted-proxy") from None
-    app = create_app(Settings(database_url=ctx.database_url, trusted_proxies=trusted_proxies), engine=ctx.engine)
-    scheme = "https" if tls_cert else "http"
-    click.echo(phrase("serving", ctx.lang, url=f"{scheme}://{host}:{port}", db=ctx.safe_url), err=True)
+    settings = Settings(database_url=ctx.database_url, trusted_proxies=trusted_proxies)
+    engine = ctx.engine  # migrates, once, before any worker starts
+    count = processes.worker_count(workers, engine.dialect.name)
+    if count < workers:
+        click.echo(phrase("sqlite_one_worker", ctx.lang, asked=workers), err=True)
+    url = f"{'https' if tls_cert else 'http'}://{host}:{port}"
     # proxy_headers=False: the app alone decides whose X-Forwarded-For to believe.
-    uvicorn.run(app, host=host, port=port, ssl_certfile=tls_cert, ssl_keyfile=tls_key, log_level=log_level,
-                proxy_headers=False)
+    options = dict(host=host, port=port, ssl_certfile=tls_cert, ssl_keyfile=tls_key, log_level=log_level,
+                   proxy_headers=False)
+    if count == 1:
+        app = create_app(settings, engine=engine)
+        click.echo(phrase("serving", ctx.lang, url=url, db=ctx.safe_url), err=True)
+        uvicorn.run(app, **options)
+        return
+    engine.dispose()  # each worker opens its own pool
+    processes.export(settings)
+    click.echo(phrase("serving_workers", ctx.lang, url=url, db=ctx.safe_url, workers=count), err=True)
+    uvicorn.run(processes.FACTORY, factory=True, workers=count, **options)
 
 
 @click.group()

@@ -286,6 +286,12 @@ PHRASES: dict[str, tuple[str, str]] = {
     "wrote": ("wrote {path}", "đã ghi {path}"),
     "tls_pair": ("--tls-cert and --tls-key go together", "--tls-cert và --tls-key phải dùng cùng nhau"),
     "serving": ("patchgap serving {url} on {db}", "patchgap đang phục vụ tại {url}, cơ sở dữ liệu {db}"),
+    "serving_workers": ("patchgap serving {url} on {db} with {workers} worker processes",
+                        "patchgap đang phục vụ tại {url}, cơ sở dữ liệu {db}, với {workers} tiến trình"),
+    "sqlite_one_worker": ("SQLite has one writer at a time: serving with 1 worker process, not {asked} "
+                          "(use PostgreSQL for several)",
+                          "SQLite chỉ cho một tiến trình ghi tại một thời điểm: phục vụ với 1 tiến trình thay vì {asked} "
+                          "(dùng PostgreSQL để chạy nhiều tiến trình)"),
     "schema_at": ("{db}: schema at revision {revision}", "{db}: lược đồ ở phiên bản {revision}"),
     "secret_created": ("unit {unit!r}; keep it safe, it is not shown again (list shows {prefix}…)",
                        "đơn vị {unit!r}; hãy giữ kỹ, mã này không hiển thị lại (danh sách hiện {prefix}…)"),

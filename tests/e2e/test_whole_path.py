@@ -39,13 +39,15 @@ def collect(server: str, state: Path, *args: str, secret: str = "") -> subproces
 class Serve:
     """`patchgap serve` as a child process on a free loopback port."""
 
-    def __init__(self, db_url: str, port: int, tls: tuple[Path, Path] | None = None) -> None:
-        self.db_url, self.port, self.tls = db_url, port, tls
+    def __init__(self, db_url: str, port: int, tls: tuple[Path, Path] | None = None,
+                 options: tuple[str, ...] = (), lang: str = "en") -> None:
+        self.db_url, self.port, self.tls, self.options, self.lang = db_url, port, tls, options, lang
         self.url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
         self.process: subprocess.Popen[str] | None = None
 
     def start(self) -> None:
-        command = [PYTHON, "-m", "server", "--db", self.db_url, "serve", "--port", str(self.port), "--log-level", "warning"]
+        command = [PYTHON, "-m", "server", "--db", self.db_url, "--lang", self.lang, "serve", "--port", str(self.port),
+                   "--log-level", "warning", *self.options]
         if self.tls:
             command += ["--tls-cert", str(self.tls[0]), "--tls-key", str(self.tls[1])]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -61,10 +63,11 @@ class Serve:
                 time.sleep(0.2)
         raise RuntimeError("serve did not become healthy")
 
-    def stop(self) -> None:
+    def stop(self) -> str:
+        """Stop the server; returns what it printed."""
         if self.process and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(30)
+        return self.process.communicate(timeout=30)[0] if self.process else ""
 
 
 @pytest.fixture
