@@ -42,7 +42,7 @@ def make_engine(url: str) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql":
         try:
-            return create_engine(parsed, pool_pre_ping=True)
+            return create_engine(parsed, pool_pre_ping=True, connect_args={"prepare_threshold": None})
         except ModuleNotFoundError as exc:
             raise DatabaseError(
                 f"PostgreSQL needs psycopg 3: pip install 'patchgap[postgres]' ({exc})"
