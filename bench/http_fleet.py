@@ -36,8 +36,8 @@ RETRY_STATUSES = frozenset({429, 503})
 class Serve:
     """``patchgap serve`` on a free loopback port, in its own process group."""
 
-    def __init__(self, db_url: str, log: Path, port: int | None = None) -> None:
-        self.db_url, self.log, self.port = db_url, log, port or free_port()
+    def __init__(self, db_url: str, log: Path, port: int | None = None, workers: int = 1) -> None:
+        self.db_url, self.log, self.port, self.workers = db_url, log, port or free_port(), workers
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -45,7 +45,7 @@ class Serve:
         """Start and wait for ``/api/v1/health``; returns the seconds it took."""
         start = time.perf_counter()
         command = [PYTHON, "-m", "server", "--db", self.db_url, "serve", "--port", str(self.port),
-                   "--log-level", "warning"]
+                   "--log-level", "warning", "--workers", str(self.workers)]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         while time.perf_counter() - start < timeout:

@@ -5,6 +5,7 @@
     .venv/bin/python -m bench.ingest_load --db both --pg postgresql://user:pw@127.0.0.1/postgres
     .venv/bin/python -m bench.ingest_load --synchronous NORMAL --no-floor  # what FULL costs
     .venv/bin/python -m bench.ingest_load --big-bodies 6                   # 15 MB bodies during the load
+    .venv/bin/python -m bench.ingest_load --db both --workers 1,2,4 -n 32 -m 5 --unchanged 3  # the scale table
 
 For each database: a fresh migrated database, ``patchgap serve`` as a child
 process on it, an enroll secret from the CLI, N collectors enrolled over
@@ -20,9 +21,17 @@ also posts K bodies of ~15 MB that the server must refuse, and reports the
 probes' latency while they are processed. ``--synchronous`` sets
 ``PATCHGAP_SQLITE_SYNCHRONOUS`` for the served child and the floor.
 
+On PostgreSQL the load runs once per ``--workers`` count (API processes of
+``patchgap serve --workers``); SQLite runs one process. ``--unchanged K``:
+after the load each collector posts its last report K more times (nothing in
+it changed), timed apart.
+
 The floor is the same reports applied in this process, one after the other,
 through ``apply_report`` on a second fresh database: what the database
-itself costs, without HTTP, parsing or concurrency.
+itself costs, without HTTP, parsing or concurrency. Beside it, each host's
+first report (a new host) is set against a raw ``executemany`` of its links
+(``bench.links_floor``): server-side ingest of a new host / the database's
+floor for storing it.
 
 A benchmark, not a test: it prints figures and never fails on them.
 """
@@ -31,6 +40,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import statistics
 import tempfile
 import threading
 import time
@@ -45,6 +55,7 @@ from tests.reports import store_report
 
 from bench import reports_gen
 from bench.http_fleet import Enrollment, Serve, Tally, counts, create_secret, databases, enroll_all, post_report
+from bench.links_floor import raw_links_seconds
 from bench.load import drop_database, fresh_database
 from bench.probe import HEALTH_PATH, LOOP_PATH, BigPoster, Latency, Probe, big_body
 from bench.reports_gen import Collector, Prepared
@@ -55,6 +66,7 @@ UNIT = "Phòng Kỹ thuật"
 
 @dataclass
 class HttpRun:
+    workers: int
     tally: Tally
     seconds: float
     enrollment: Enrollment
@@ -65,19 +77,23 @@ class HttpRun:
     big: BigPoster | None = None
     health_big: Latency | None = None  # probes overlapping a big body's post
     loop_big: Latency | None = None
+    unchanged: Tally | None = None  # the last report posted again
+    unchanged_seconds: float = 0.0
 
 
 @dataclass
 class Floor:
     reports: int
     seconds: float  # inside apply_report's transactions only
+    new_host: list[float]  # each host's first report, in apply_report
+    raw_links: list[float]  # executemany of the same host's links, and commit
 
 
 def http_run(db: str, fleet_of: list[Collector], prepared: list[list[Prepared]], workdir: Path,
-             timeout: float, big_bodies: int = 0) -> HttpRun:
+             timeout: float, big_bodies: int = 0, workers: int = 1, unchanged: int = 0) -> HttpRun:
     (workdir / "http").mkdir(parents=True, exist_ok=True)
     url, admin = fresh_database(db, workdir / "http")
-    serve = Serve(url, workdir / "serve.log")
+    serve = Serve(url, workdir / f"serve-{workers}.log", workers=workers)
     try:
         serve.start()
         secret = create_secret(url, UNIT)
@@ -95,35 +111,44 @@ def http_run(db: str, fleet_of: list[Collector], prepared: list[list[Prepared]],
         acked: dict[str, list[Prepared]] = {c.uuid: [] for c in enrolled}
         go = threading.Event()
 
-        def collector(c: Collector) -> None:
+        def collector(c: Collector, reports: list[Prepared], counted: Tally) -> None:
             with httpx.Client(timeout=timeout) as client:
                 go.wait()
-                for report in prepared[c.index]:
-                    if post_report(client, serve.url, enrollment.keys[c.index], report.body, tally):
+                for report in reports:
+                    if post_report(client, serve.url, enrollment.keys[c.index], report.body, counted):
                         acked[c.uuid].append(report)
 
-        threads = [threading.Thread(target=collector, args=(c,), daemon=True) for c in enrolled]
-        for thread in threads:
-            thread.start()
-        start = time.perf_counter()
+        def load(reports: dict[int, list[Prepared]], counted: Tally) -> float:
+            go.clear()
+            threads = [threading.Thread(target=collector, args=(c, reports[c.index], counted), daemon=True)
+                       for c in enrolled]
+            for thread in threads:
+                thread.start()
+            start = time.perf_counter()
+            go.set()
+            for thread in threads:
+                thread.join()
+            return time.perf_counter() - start
+
         for probe in probes:
             probe.start()
-        go.set()
         if big:
             big.start()
-        for thread in threads:
-            thread.join()
-        seconds = time.perf_counter() - start
+        seconds = load({c.index: prepared[c.index] for c in enrolled}, tally)
         if big:
             big.join()
         for probe in probes:
             probe.stop()
+        again = Tally()
+        again_seconds = load({c.index: prepared[c.index][-1:] * unchanged for c in enrolled}, again) \
+            if unchanged else 0.0
         serve.stop()
         sent = {c.uuid: prepared[c.index] for c in enrolled}
         verdict = judge(stored_state(url, list(sent)), sent, acked)
         health, loop = probes
-        return HttpRun(tally, seconds, enrollment, verdict, serve.log_errors(), health.latency(), loop.latency(),
-                       big, health.latency(big.windows) if big else None, loop.latency(big.windows) if big else None)
+        return HttpRun(workers, tally, seconds, enrollment, verdict, serve.log_errors(), health.latency(),
+                       loop.latency(), big, health.latency(big.windows) if big else None,
+                       loop.latency(big.windows) if big else None, again if unchanged else None, again_seconds)
     finally:
         serve.stop()
         drop_database(url, admin)
@@ -135,7 +160,7 @@ def floor_run(db: str, fleet_of: list[Collector], prepared: list[list[Prepared]]
     url, admin = fresh_database(db, workdir / "floor")
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
-    seconds, done = 0.0, 0
+    seconds, done, new_host, host_ids = 0.0, 0, [], []
     try:
         for seq in range(max(len(p) for p in prepared)):
             for c in fleet_of:
@@ -144,13 +169,18 @@ def floor_run(db: str, fleet_of: list[Collector], prepared: list[list[Prepared]]
                 report = reports_gen.decode(prepared[c.index][seq].body)  # not timed: the server parses too
                 start = time.perf_counter()
                 with sessions.begin() as session:
-                    store_report(session, report, UNIT, dt.datetime.now(dt.timezone.utc))
-                seconds += time.perf_counter() - start
+                    host = store_report(session, report, UNIT, dt.datetime.now(dt.timezone.utc))
+                took = time.perf_counter() - start
+                seconds += took
                 done += 1
+                if seq == 0:
+                    new_host.append(took)
+                    host_ids.append(host.id)
+        raw_links = raw_links_seconds(engine, host_ids)
     finally:
         engine.dispose()
         drop_database(url, admin)
-    return Floor(done, seconds)
+    return Floor(done, seconds, new_host, raw_links)
 
 
 def _ms(seconds: float | None) -> str:
@@ -164,6 +194,28 @@ def _latency(lat: Latency | None) -> str:
         return "-"
     failed = f"; failed: {counts(lat.failures)}" if lat.failures else ""
     return f"{_ms(lat.p50)} / {_ms(lat.p99)} / {_ms(lat.worst)} ({lat.probes:,} probes{failed})"
+
+
+def _new_host(floor: Floor | None) -> str:
+    if not floor or not floor.new_host or not floor.raw_links:
+        return "not measured"
+    ingest, raw = statistics.median(floor.new_host), statistics.median(floor.raw_links)
+    return (f"{ingest / raw:,.2f}x (p50 {_ms(ingest)} in apply_report vs {_ms(raw)} for an executemany of its "
+            f"links and commit, {len(floor.raw_links):,} hosts)")
+
+
+def summary(runs: list[tuple[str, HttpRun]]) -> str:
+    """One line per configuration: the figures the scale goal names."""
+    lines = ["configuration                  reports/s  p50       p99       lost  5xx  | unchanged/s  p50       p99"]
+    for name, run in runs:
+        t, u = run.tally, run.unchanged
+        rate = t.accepted / run.seconds if run.seconds else 0.0
+        again = (f"{u.accepted / run.unchanged_seconds:11,.1f}  {_ms(u.percentile(50)):>8}  {_ms(u.percentile(99)):>8}"
+                 if u and run.unchanged_seconds else "          -")
+        lost = run.verdict.lost + sum(t.transport.values())
+        lines.append(f"{name:<30} {rate:9,.1f}  {_ms(t.percentile(50)):>8}  {_ms(t.percentile(99)):>8}  {lost:4,}  "
+                     f"{sum(t.server_errors().values()):3,}  | {again}")
+    return "\n".join(lines)
 
 
 def render(name: str, n: int, m: int, per_host: int, changed: int, run: HttpRun, floor: Floor | None) -> str:
@@ -185,6 +237,7 @@ def render(name: str, n: int, m: int, per_host: int, changed: int, run: HttpRun,
                                           f"{_ms(floor.seconds / floor.reports)} each)" if floor and floor_rate
          else "not measured"),
         ("HTTP / floor", f"{rate / floor_rate:,.2f}x" if floor_rate else "-"),
+        ("new host / raw links floor", _new_host(floor)),
         ("lost (acknowledged, not stored)", f"{v.lost:,}"),
         ("half-written hosts", f"{v.half_written:,}"),
         ("hosts", v.notes()),
@@ -192,6 +245,15 @@ def render(name: str, n: int, m: int, per_host: int, changed: int, run: HttpRun,
         ("health p50 / p99 / max", _latency(run.health)),
         ("event loop (404) p50 / p99 / max", _latency(run.loop)),
     ]
+    if run.unchanged:
+        u = run.unchanged
+        rows += [
+            ("unchanged reports: accepted", f"{u.accepted:,} of {u.sent:,}; 5xx: {counts(u.server_errors())}; "
+                                            f"transport errors: {counts(u.transport)}"),
+            ("unchanged: throughput", f"{u.accepted / run.unchanged_seconds:,.1f} reports/s"
+                                      if run.unchanged_seconds else "-"),
+            ("unchanged: latency p50 / p99", f"{_ms(u.percentile(50))} / {_ms(u.percentile(99))}"),
+        ]
     if run.big:
         big = run.big.latency()
         rows += [
@@ -202,8 +264,8 @@ def render(name: str, n: int, m: int, per_host: int, changed: int, run: HttpRun,
             ("event loop during big bodies", _latency(run.loop_big)),
         ]
     width = max(len(label) for label, _ in rows) + 2
-    head = (f"patchgap ingest under load on {name}: {n:,} collectors x {m:,} reports, {per_host:,} deb packages "
-            f"each, ~{changed} changed per report")
+    head = (f"patchgap ingest under load on {name}, {run.workers} API process(es): {n:,} collectors x {m:,} "
+            f"reports, {per_host:,} deb packages each, ~{changed} changed per report")
     return "\n".join([head, "", *(f"{label:<{width}}{value}" for label, value in rows)])
 
 
@@ -223,6 +285,10 @@ def main(argv: list[str] | None = None) -> None:
                              "default FULL)")
     parser.add_argument("--big-bodies", type=int, default=0, metavar="K",
                         help="also post K bodies of ~15 MB that the server refuses, during the load")
+    parser.add_argument("--workers", type=_counts, default=(1,), metavar="N[,N...]",
+                        help="API processes on PostgreSQL, one load per count (default 1; SQLite runs one)")
+    parser.add_argument("--unchanged", type=int, default=0, metavar="K",
+                        help="after the load, each collector posts its last report K more times, timed apart")
     parser.add_argument("--workdir", type=Path, default=None, help="folder for SQLite files and the server log")
     parser.add_argument("--seed", type=int, default=20260105, help="seed of the fleet and its reports")
     args = parser.parse_args(argv)
@@ -234,16 +300,25 @@ def main(argv: list[str] | None = None) -> None:
     print(f"prepared {args.collectors * args.reports:,} reports "
           f"({sum(len(p.body) for s in prepared for p in s) / max(1, args.collectors * args.reports) / 1024:,.0f} KiB "
           f"gzip each) in {time.perf_counter() - start:.1f} s\n", flush=True)
+    runs: list[tuple[str, HttpRun]] = []
     with tempfile.TemporaryDirectory(prefix="patchgap-ingest-bench-") as tmp:
         for db in databases(args.db, args.pg):
             name = "SQLite" if db == "sqlite" else "PostgreSQL"
             workdir = (args.workdir or Path(tmp)) / name.lower()
-            run = http_run(db, fleet_of, prepared, workdir, args.timeout, args.big_bodies)
+            floor = None if args.no_floor else floor_run(db, fleet_of, prepared, workdir)
             if db == "sqlite":
                 name += f" (synchronous={args.synchronous})"
-            floor = None if args.no_floor else floor_run(db, fleet_of, prepared, workdir)
-            print(render(name, args.collectors, args.reports, args.packages, args.changed, run, floor) + "\n",
-                  flush=True)
+            for workers in (1,) if db == "sqlite" else args.workers:
+                run = http_run(db, fleet_of, prepared, workdir, args.timeout, args.big_bodies, workers,
+                               args.unchanged)
+                runs.append((f"{name.split()[0]}, {workers} process(es)", run))
+                print(render(name, args.collectors, args.reports, args.packages, args.changed, run, floor) + "\n",
+                      flush=True)
+    print(summary(runs), flush=True)
+
+
+def _counts(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(",") if part.strip())
 
 
 if __name__ == "__main__":
