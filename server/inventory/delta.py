@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from collector import wire
 from server.db.models import Host, HostPatch, HostReportBase, HostSoftware, Software
 from server.errors import PatchgapError
-from server.inventory.ingest import software_key
+from server.inventory.ingest import SOFTWARE_DIGEST, software_key
 
 
 class FullReportRequired(PatchgapError):
@@ -32,10 +32,12 @@ def new_report_id() -> str:
     return secrets.token_hex(8)
 
 
-def record_base(session: Session, host: Host, report: wire.Report, now: dt.datetime) -> str:
+def record_base(session: Session, host: Host, report: wire.Report, now: dt.datetime, software_digest: str = "") -> str:
     """Make ``report``, just applied to ``host``, the base the next delta
-    names; returns its new id."""
+    names; returns its new id. ``software_digest``: that of the software set
+    the report left (``ingest.software_digest``)."""
     header = {
+        SOFTWARE_DIGEST: software_digest,
         "host": wire.to_dict(report.host),
         "os": wire.to_dict(report.os),
         "collector": wire.to_dict(report.collector),

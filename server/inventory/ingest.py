@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from collector import limits, wire
-from server.db.models import Host, HostAddress, HostPatch, HostReportDay, HostSoftware, Software
+from server.db.models import Host, HostAddress, HostPatch, HostReportBase, HostReportDay, HostSoftware, Software
 from server.db.upsert import insert_or_skip
 from server.errors import InvalidInput
 from server.inventory.distro import distro_of, release_of
@@ -26,6 +26,10 @@ CHUNK = 500
 # HostAddress.kind: an address of one of the host's interfaces, as the
 # collector reports it; or the address the server saw its report come from.
 INTERFACE, OBSERVED = "interface", "observed"
+# The header of a host's last applied report (HostReportBase) keeps the
+# digest of the software set that report left, so that the next report with
+# the same set skips looking up, adding and removing its software.
+SOFTWARE_DIGEST = "software_digest"
 
 
 @dataclass(frozen=True)
@@ -35,11 +39,17 @@ class IngestResult:
     software_removed: int
     new_software_ids: tuple[int, ...]
     stale: bool = False
+    software_digest: str = ""  # of the software set the report left; "" when stale
 
 
 def software_key(item: wire.Software) -> str:
     identity = "\x1f".join(wire.software_identity(item))
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
+
+
+def software_digest(keys: Iterable[str]) -> str:
+    """One value for a set of software keys."""
+    return hashlib.sha256("\n".join(sorted(keys)).encode("ascii")).hexdigest()
 
 
 def chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:  # type: ignore[type-arg]
@@ -80,11 +90,23 @@ def ingest_report(session: Session, host: Host, report: wire.Report, now: dt.dat
         return IngestResult(host.id, 0, 0, (), stale=True)
 
     _update_host(host, report, collected)
-    software_ids, new_ids = _distinct_software(session, report.software)
-    added, removed = _replace_host_software(session, host.id, software_ids, now)
+    by_key = {software_key(item): item for item in report.software}
+    digest = software_digest(by_key)
+    if digest == _last_digest(session, host.id):
+        # The same software set as the host's last applied report, which
+        # left exactly that set: nothing to look up, add or remove.
+        added, removed, new_ids = 0, 0, []
+    else:
+        software_ids, new_ids = _distinct_software(session, by_key)
+        added, removed = _replace_host_software(session, host.id, software_ids, now)
     _replace_patches(session, host.id, report.patches, now)
     session.flush()
-    return IngestResult(host.id, added, removed, tuple(new_ids))
+    return IngestResult(host.id, added, removed, tuple(new_ids), software_digest=digest)
+
+
+def _last_digest(session: Session, host_id: int) -> str:
+    base = session.get(HostReportBase, host_id)
+    return str(base.header.get(SOFTWARE_DIGEST) or "") if base else ""
 
 
 def _update_host(host: Host, report: wire.Report, collected: dt.datetime) -> None:
@@ -105,14 +127,14 @@ def _update_host(host: Host, report: wire.Report, collected: dt.datetime) -> Non
     host.last_collected_at = collected
 
 
-def _distinct_software(session: Session, items: Sequence[wire.Software]) -> tuple[set[int], list[int]]:
-    """Ids of the distinct software rows for ``items``, creating missing ones.
+def _distinct_software(session: Session, by_key: dict[str, wire.Software]) -> tuple[set[int], list[int]]:
+    """Ids of the distinct software rows for ``by_key`` (items by their
+    software key), creating missing ones.
 
     Another report may create the same row at the same moment: the insert
     skips rows that exist by then (``ON CONFLICT DO NOTHING``; on PostgreSQL
     it waits for the other transaction), in key order so two such inserts
     never deadlock. Rows this report did not create are not "new" to it."""
-    by_key = {software_key(item): item for item in items}
     keys = sorted(by_key)
     ids = _software_ids(session, keys)
     missing = [key for key in keys if key not in ids]

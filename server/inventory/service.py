@@ -30,7 +30,7 @@ def apply_report(session: Session, host: Host, report: wire.Report, now: dt.date
         kept = release == (host.distro, host.release)
         engine.match_host(session, host.id, result.new_software_ids, now if kept else None)
         refresh_findings(session, [host.id], now)
-        report_id = deltas.record_base(session, host, report, now)
+        report_id = deltas.record_base(session, host, report, now, result.software_digest)
     open_findings = session.scalar(
         select(func.count()).select_from(Finding).where(Finding.host_id == host.id, Finding.resolved_at.is_(None))
     )
