@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, case, exists, insert, literal, or_, select, update
+from sqlalchemy import and_, bindparam, case, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from server.db.models import (Advisory, Affected, AdvisoryCve, Finding, Host, HostSoftware, Software, SoftwareMatch,
@@ -82,6 +82,16 @@ def stream_applies(software_id):  # type: ignore[no-untyped-def]
                Affected.distro.not_in([Host.release, Host.distro]))
 
 
+def still_open(session: Session, by_affected: bool):  # type: ignore[no-untyped-def]
+    """``Finding.resolved_at IS NULL`` for a statement scoped by item. On
+    SQLite it is wrapped so that no index takes it as its key: SQLite (never
+    ANALYZEd) would walk every open finding by ``ix_findings_resolved_at``
+    instead of the few of the items by ``ix_findings_affected_id``."""
+    if by_affected and session.get_bind().dialect.name == "sqlite":
+        return func.coalesce(Finding.resolved_at, None).is_(None)
+    return Finding.resolved_at.is_(None)
+
+
 def _scoped(query, host_column, affected_column, hosts, affected):  # type: ignore[no-untyped-def]
     if hosts is not None:
         query = query.where(host_column.in_(hosts))
@@ -100,17 +110,19 @@ NOW = bindparam("now", type_=UtcDateTime())
 def _software_delta(session: Session, hosts: Sequence[int] | None, affected: Sequence[int] | None,
                     now: dt.datetime) -> Delta:
     materialized = session.get_bind().dialect.name != "sqlite" or sqlite3.sqlite_version_info >= (3, 35)
-    resolve, open_ = _software_statements(hosts is not None, affected is not None, materialized)
+    resolve, open_ = _software_statements(hosts is not None, affected is not None, materialized,
+                                          still_open(session, affected is not None))
     params = {"now": now, "hosts": list(hosts or ()), "affected": list(affected or ())}
     resolved = session.execute(resolve, params).rowcount or 0
     opened = session.execute(open_, params, execution_options={"preserve_rowcount": True}).rowcount
     return Delta(opened, resolved)
 
 
-@lru_cache(maxsize=8)
-def _software_statements(by_host: bool, by_affected: bool, materialized: bool):  # type: ignore[no-untyped-def]
+@lru_cache(maxsize=16)
+def _software_statements(by_host: bool, by_affected: bool, materialized: bool, is_open):  # type: ignore[no-untyped-def]
     """(resolve, open) for a scope: hosts and items bound as ``hosts`` and
-    ``affected`` when ``by_host`` / ``by_affected``, the time as ``now``."""
+    ``affected`` when ``by_host`` / ``by_affected``, the time as ``now``;
+    ``is_open`` from ``still_open``."""
     hosts, affected = (HOSTS if by_host else None), (AFFECTED if by_affected else None)
     sm, hs = SoftwareMatch, HostSoftware
     wanted_pair = (
@@ -125,7 +137,7 @@ def _software_statements(by_host: bool, by_affected: bool, materialized: bool): 
         .exists()
     )
     resolve = _scoped(update(Finding), Finding.host_id, Finding.affected_id, hosts, affected).where(
-        Finding.resolved_at.is_(None), Finding.software_id != 0, ~wanted_pair
+        is_open, Finding.software_id != 0, ~wanted_pair
     ).values(resolved_at=NOW)
 
     # NOTE: host_software x software_matches first, materialised: left to
@@ -182,7 +194,7 @@ def retire_affected(session: Session, affected_ids: Sequence[int], now: dt.datet
     for part in _chunks(sorted(affected_ids)):
         result = session.execute(
             update(Finding)
-            .where(Finding.affected_id.in_(part), Finding.resolved_at.is_(None))
+            .where(Finding.affected_id.in_(part), still_open(session, True))
             .values(resolved_at=now)
         )
         count += result.rowcount or 0

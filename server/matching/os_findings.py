@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from server.db.models import Affected, Finding, Host, HostPatch, UtcDateTime
 from server.matching.decide import Item, arch_applies, build_family
 from server.matching.engine import item_of
-from server.matching.findings import COLUMNS, Delta, _chunks, _scoped
+from server.matching.findings import COLUMNS, Delta, _chunks, _scoped, still_open
 from server.versions.cache import KeyCache
 from server.matching.ranges import Compiled, compile_item
 
@@ -94,7 +94,7 @@ def os_delta(session: Session, host_ids: Sequence[int] | None, affected_ids: Seq
         # Nothing can be wanted: every open OS finding in scope is resolved.
         resolved = sum(
             session.execute(_scoped(update(Finding), Finding.host_id, Finding.affected_id, hosts, affected)
-                            .where(Finding.resolved_at.is_(None), Finding.software_id == 0)
+                            .where(still_open(session, affected is not None), Finding.software_id == 0)
                             .values(resolved_at=now)).rowcount or 0
             for hosts in host_parts for affected in affected_parts
         )
@@ -137,7 +137,7 @@ def _delta(session: Session, wanted: Table, kbs: Table, hosts: Sequence[int] | N
         .exists()
     )
     resolve = _scoped(update(Finding), Finding.host_id, Finding.affected_id, hosts, affected).where(
-        Finding.resolved_at.is_(None), Finding.software_id == 0, ~still_wanted
+        still_open(session, affected is not None), Finding.software_id == 0, ~still_wanted
     )
     resolved = session.execute(resolve.values(resolved_at=now)).rowcount or 0
     open_finding = aliased(Finding)
