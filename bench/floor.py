@@ -7,7 +7,8 @@ populated state is left as it was:
 
 - full re-match: every (host, matched software) pair of the plain join of
   ``host_software`` with ``software_matches`` written into ``findings`` in
-  one ``INSERT ... SELECT`` (the table emptied first, untimed); on
+  one ``INSERT ... SELECT`` (the table emptied first, untimed), in the join
+  order that suits it; on
   PostgreSQL also the same rows sent by ``COPY ... FROM STDIN`` (read first,
   untimed). The floor is the faster of the two.
 - ingest: one report's ``host_software`` links deleted (untimed) and written
@@ -22,10 +23,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, literal, select
+from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from server.db.models import Affected, Finding, HostSoftware, Software, SoftwareMatch, UtcDateTime
+from server.db.models import Finding, HostSoftware, UtcDateTime
 from server.matching.findings import COLUMNS
 
 from bench.load import bulk_insert
@@ -42,16 +43,18 @@ class Floor:
         return min(s for s in (self.insert_select, self.copy) if s is not None)
 
 
-def _joined(now: dt.datetime):  # type: ignore[no-untyped-def]
+# software_matches first: written as CROSS JOINs, which fix SQLite's join
+# order (never ANALYZEd, it would walk all of host_software and probe
+# software_matches for each row); PostgreSQL plans them as inner joins.
+JOINED = """SELECT hs.host_id, sm.affected_id, sm.software_id, a.advisory_pk, 'floor', '', s.version,
+       a.fixed_version, :now
+FROM software_matches AS sm CROSS JOIN host_software AS hs CROSS JOIN affected AS a CROSS JOIN software AS s
+WHERE hs.software_id = sm.software_id AND a.id = sm.affected_id AND s.id = sm.software_id"""
+
+
+def _joined(prefix: str = ""):  # type: ignore[no-untyped-def]
     """host_software x software_matches, in the columns a finding stores."""
-    return (
-        select(HostSoftware.host_id, SoftwareMatch.affected_id, SoftwareMatch.software_id, Affected.advisory_pk,
-               literal("floor"), literal(""), Software.version, Affected.fixed_version, literal(now, UtcDateTime()))
-        .select_from(HostSoftware)
-        .join(SoftwareMatch, SoftwareMatch.software_id == HostSoftware.software_id)
-        .join(Affected, Affected.id == SoftwareMatch.affected_id)
-        .join(Software, Software.id == SoftwareMatch.software_id)
-    )
+    return text(prefix + JOINED).bindparams(bindparam("now", type_=UtcDateTime()))
 
 
 def rematch_floor(sessions: sessionmaker[Session], now: dt.datetime) -> Floor:
@@ -60,14 +63,14 @@ def rematch_floor(sessions: sessionmaker[Session], now: dt.datetime) -> Floor:
         dialect = session.get_bind().dialect.name
         session.execute(delete(Finding))
         start = time.perf_counter()
-        rows = session.execute(insert(Finding).from_select(COLUMNS, _joined(now)),
+        rows = session.execute(_joined(f"INSERT INTO findings ({', '.join(COLUMNS)}) "), {"now": now},
                                execution_options={"preserve_rowcount": True}).rowcount
         seconds = time.perf_counter() - start
         session.rollback()
     copy = None
     if dialect == "postgresql":
         with sessions() as session:
-            joined = [tuple(row) for row in session.execute(_joined(now))]
+            joined = [tuple(row) for row in session.execute(_joined(), {"now": now})]
             session.execute(delete(Finding))
             start = time.perf_counter()
             bulk_insert(session.connection(), "findings", COLUMNS, joined)
