@@ -83,13 +83,19 @@ def stream_applies(software_id):  # type: ignore[no-untyped-def]
 
 
 def still_open(session: Session, by_affected: bool):  # type: ignore[no-untyped-def]
-    """``Finding.resolved_at IS NULL`` for a statement scoped by item. On
-    SQLite it is wrapped so that no index takes it as its key: SQLite (never
-    ANALYZEd) would walk every open finding by ``ix_findings_resolved_at``
-    instead of the few of the items by ``ix_findings_affected_id``."""
-    if by_affected and session.get_bind().dialect.name == "sqlite":
-        return func.coalesce(Finding.resolved_at, None).is_(None)
-    return Finding.resolved_at.is_(None)
+    """``Finding.resolved_at IS NULL`` for a statement scoped by item (or not)."""
+    return _open_condition(_hides_open(session, by_affected))
+
+
+def _hides_open(session: Session, by_affected: bool) -> bool:
+    # On SQLite (never ANALYZEd) an item-scoped statement would walk every
+    # open finding by ix_findings_resolved_at instead of the few of the items
+    # by ix_findings_affected_id, unless no index can take the condition as its key.
+    return by_affected and session.get_bind().dialect.name == "sqlite"
+
+
+def _open_condition(hidden: bool):  # type: ignore[no-untyped-def]
+    return func.coalesce(Finding.resolved_at, None).is_(None) if hidden else Finding.resolved_at.is_(None)
 
 
 def _scoped(query, host_column, affected_column, hosts, affected):  # type: ignore[no-untyped-def]
@@ -111,18 +117,19 @@ def _software_delta(session: Session, hosts: Sequence[int] | None, affected: Seq
                     now: dt.datetime) -> Delta:
     materialized = session.get_bind().dialect.name != "sqlite" or sqlite3.sqlite_version_info >= (3, 35)
     resolve, open_ = _software_statements(hosts is not None, affected is not None, materialized,
-                                          still_open(session, affected is not None))
+                                          _hides_open(session, affected is not None))
     params = {"now": now, "hosts": list(hosts or ()), "affected": list(affected or ())}
     resolved = session.execute(resolve, params).rowcount or 0
     opened = session.execute(open_, params, execution_options={"preserve_rowcount": True}).rowcount
     return Delta(opened, resolved)
 
 
-@lru_cache(maxsize=16)
-def _software_statements(by_host: bool, by_affected: bool, materialized: bool, is_open):  # type: ignore[no-untyped-def]
+@lru_cache(maxsize=8)
+def _software_statements(by_host: bool, by_affected: bool, materialized: bool,  # type: ignore[no-untyped-def]
+                         hides_open: bool):
     """(resolve, open) for a scope: hosts and items bound as ``hosts`` and
     ``affected`` when ``by_host`` / ``by_affected``, the time as ``now``;
-    ``is_open`` from ``still_open``."""
+    ``hides_open``: see ``_hides_open``."""
     hosts, affected = (HOSTS if by_host else None), (AFFECTED if by_affected else None)
     sm, hs = SoftwareMatch, HostSoftware
     wanted_pair = (
@@ -137,7 +144,7 @@ def _software_statements(by_host: bool, by_affected: bool, materialized: bool, i
         .exists()
     )
     resolve = _scoped(update(Finding), Finding.host_id, Finding.affected_id, hosts, affected).where(
-        is_open, Finding.software_id != 0, ~wanted_pair
+        _open_condition(hides_open), Finding.software_id != 0, ~wanted_pair
     ).values(resolved_at=NOW)
 
     # NOTE: host_software x software_matches first, materialised: left to

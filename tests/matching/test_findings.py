@@ -113,3 +113,18 @@ def test_an_open_gap_shows_the_fix_of_the_latest_revision(sessions) -> None:  # 
     with sessions() as session:
         (gap,) = queries.gaps(session, NOW + dt.timedelta(days=1))
     assert (gap["installed"], gap["fixed"]) == ("3.0.11-1~deb12u2", "3.0.14-1~deb12u1")
+
+
+def test_refreshes_of_one_shape_reuse_their_statements(sessions) -> None:  # type: ignore[no-untyped-def]
+    from server.matching.findings import _software_statements
+
+    with sessions.begin() as session:
+        _fleet(session)
+        hosts = sorted(session.scalars(select(Host.id)))
+        refresh_findings(session, hosts[:1], LATER)
+        refresh_findings(session, None, LATER, affected_ids=[1])
+        before = _software_statements.cache_info()
+        assert refresh_findings(session, hosts[1:2], LATER) == Delta(0, 0)
+        assert refresh_findings(session, None, LATER, affected_ids=[2]) == Delta(0, 0)
+        after = _software_statements.cache_info()
+        assert (after.misses, after.hits) == (before.misses, before.hits + 2)
