@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.db.models import Affected, Host, HostPatch, HostSoftware, Software
-from server.inventory.distro import FAMILIES
+from server.distros import families_naming
+from server.ecosystems import affected_ecosystems_for
 from server.matching.decide import package_verdict, stream_verdict, windows_os_verdict
 from server.matching.engine import item_of
-from server.matching.identity import affected_ecosystems_for
 from server.matching.lookup import stream_siblings
 from server.matching.rpm_names import (BINARY_KEY, binary_name, may_list_binaries, may_name_binary, named_entries,
                                        needs_own_entry_check)
@@ -28,8 +28,7 @@ Key = tuple[int, int, int]  # host, affected item, software (0 = the OS)
 
 
 def _releases(distro: str, release: str) -> list[str]:
-    return ["", distro, *([release] if release else []),
-            *(family for family, members in FAMILIES.items() if distro in members)]
+    return ["", distro, *([release] if release else []), *families_naming(distro)]
 
 
 def naive_host(session: Session, host_id: int, only: Sequence[int] | None = None) -> set[Key]:

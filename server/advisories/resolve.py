@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from server.advisories.store import StoreResult
 from server.db.models import Advisory, AdvisoryCve, Affected, Warning
+from server.ecosystems import WINDOWS_OS
 from server.matching.findings import retire_affected
 
 # Sources whose items a warning may borrow. KEV carries no items; warnings
@@ -122,12 +123,12 @@ def resolve_warning(session: Session, warning: Warning, now: dt.datetime) -> Sto
             session.add(row)
         session.flush()
         result.touched.add(row.id)
-        result.os_touched |= row.ecosystem == "windows-os"
+        result.os_touched |= row.ecosystem == WINDOWS_OS
     stale = [row for bucket in spare.values() for row in bucket]
     if stale:
         ids = [row.id for row in stale]
         retire_affected(session, ids, now)
-        result.os_touched |= any(row.ecosystem == "windows-os" for row in stale)
+        result.os_touched |= any(row.ecosystem == WINDOWS_OS for row in stale)
         session.execute(delete(Affected).where(Affected.id.in_(ids)))
     return result
 

@@ -20,6 +20,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from server.db.models import Advisory, AdvisoryCve, Affected
+from server.ecosystems import WINDOWS_OS
 from server.feeds import interface as feed
 from server.matching.findings import retire_affected
 from server.matching.identity import advisory_match_name
@@ -81,7 +82,7 @@ def store_advisory(session: Session, advisory: feed.Advisory, now: dt.datetime) 
         retire_affected(session, ids, now)
         session.delete(row)
         session.flush()
-        return StoreResult("withdrawn", os_touched=any(a.ecosystem == "windows-os" for a in row.affected))
+        return StoreResult("withdrawn", os_touched=any(a.ecosystem == WINDOWS_OS for a in row.affected))
     digest = digest_of(advisory)
     if row is not None and row.digest == digest:
         return StoreResult("unchanged", row.id)
@@ -140,7 +141,7 @@ def _replace_affected(
             target = Affected(advisory_pk=row.id, **values)
             session.add(target)
         targets.append(target)
-        result.os_touched |= item.ecosystem == "windows-os"
+        result.os_touched |= item.ecosystem == WINDOWS_OS
     # One flush per document: SQLAlchemy batches the new rows' INSERTs.
     session.flush()
     result.touched.update(target.id for target in targets)
@@ -149,7 +150,7 @@ def _replace_affected(
         ids = [old.id for old in leftovers]
         retire_affected(session, ids, now)
         session.execute(delete(Affected).where(Affected.id.in_(ids)))
-        result.os_touched |= any(old.ecosystem == "windows-os" for old in leftovers)
+        result.os_touched |= any(old.ecosystem == WINDOWS_OS for old in leftovers)
 
 
 def _identity_of_row(row: Affected) -> tuple[str, str, str, str]:

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from server.ecosystems import IN_WARNINGS
+
 
 @dataclass(frozen=True)
 class Column:
@@ -35,18 +37,7 @@ COLUMNS = (
     Column("url", "Link", "Liên kết", False, ""),
 )
 
-ECOSYSTEMS = (
-    "deb",
-    "rpm",
-    "windows-program",
-    "windows-os",
-    "chocolatey",
-    "macos-app",
-    "homebrew",
-    "pypi",
-    "npm",
-    "generic",
-)
+ECOSYSTEMS = IN_WARNINGS  # the ecosystems a row may name
 
 SEVERITIES = {
     "critical": "critical",

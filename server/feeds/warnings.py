@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from server.ecosystems import WINDOWS_OS
 from server.feeds import warning_columns as cols
 from server.feeds.interface import Advisory, AffectedItem, FeedError, Problem
 from server.feeds.windows_builds import build_family
@@ -122,7 +123,7 @@ def _affected(row: dict[str, object]) -> AffectedItem:
         raise ValueError("Product: empty")
     if not fixed and not kbs:
         raise ValueError("Fixed version or build / KB: give a fixed version, an OS build or a KB")
-    if ecosystem == "windows-os":
+    if ecosystem == WINDOWS_OS:
         family = build_family(fixed) if fixed else None
         family = family or build_family(product)
         if family is None:

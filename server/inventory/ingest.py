@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from collector import limits, wire
 from server.db.models import Host, HostAddress, HostPatch, HostReportBase, HostReportDay, HostSoftware, Software
 from server.db.upsert import insert_or_skip
+from server.distros import distro_of, release_of
 from server.errors import InvalidInput
-from server.inventory.distro import distro_of, release_of
 from server.matching.identity import match_name
 
 # Keep IN (...) lists well under SQLite's and PostgreSQL's parameter limits.

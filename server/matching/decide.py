@@ -11,23 +11,10 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from server.distros import is_minor_stream
+from server.ecosystems import WINDOWS_OS, scheme_of
 from server.identifiers import parse_purl
 from server.versions import VersionError, compare, contains, rpm
-
-# The version scheme each ecosystem's versions follow.
-SCHEME_OF_ECOSYSTEM = {
-    "deb": "deb",
-    "rpm": "rpm",
-    "pypi": "pep440",
-    "npm": "semver",
-    "windows-program": "generic",
-    "chocolatey": "generic",
-    "homebrew": "generic",
-    "generic": "generic",
-    "macos-app": "macos",
-    "windows-os": "windows",
-}
-
 
 @dataclass(frozen=True)
 class Item:
@@ -108,7 +95,7 @@ def _build_stream_mismatch(item: Item, installed_version: str, stream: str | Non
     if not fixed or not installed or fixed == installed:
         return ""
     if item.distro and fixed.partition("/")[2] == installed.partition("/")[2]:
-        return ""  # the item's release decides the major (server.inventory.distro)
+        return ""  # the item's release decides the major (server.distros)
     return f"fix is for the {_stream_words(fixed)}, installed {installed_version} is an {_stream_words(installed)}"
 
 
@@ -166,7 +153,7 @@ def stream_mismatch(item: Item, installed_version: str, stream: str | None = Non
 
 def package_verdict(item: Item, installed_version: str, matched_on: str) -> Verdict:
     """An installed package or program against one affected item of the same identity."""
-    scheme = SCHEME_OF_ECOSYSTEM.get(item.ecosystem, "generic")
+    scheme = scheme_of(item.ecosystem)
     mismatch = stream_mismatch(item, installed_version)
     if mismatch:
         return Verdict(False, scheme, matched_on, mismatch)
@@ -183,22 +170,6 @@ def package_verdict(item: Item, installed_version: str, matched_on: str) -> Verd
         # Unparsable versions are never guessed into a finding.
         return Verdict(False, scheme, matched_on, f"cannot compare versions: {exc}")
     return Verdict(inside, scheme, matched_on, how)
-
-
-# A release that names a minor ("rhel:9.2"): the item of a minor-release
-# stream (EUS, AUS, TUS, E4S), or an Enterprise Linux host's release.
-_MINOR_RELEASE = re.compile(r"^[a-z]+:\d+\.\d+$")
-
-
-def is_minor_stream(distro: str) -> bool:
-    return bool(_MINOR_RELEASE.match(distro)) and not distro.startswith(("ubuntu:", "sles:", "opensuse:", "alpine:"))
-
-
-def stream_pair(one: str, other: str) -> bool:
-    """Whether one release is a minor-release stream of the other's major
-    (``rhel:9.2`` and ``rhel:9``, either way round)."""
-    return (is_minor_stream(one) and one.rsplit(".", 1)[0] == other) or (
-        is_minor_stream(other) and other.rsplit(".", 1)[0] == one)
 
 
 def stream_label(distro: str) -> str:
@@ -271,19 +242,19 @@ def windows_os_verdict(
     make supersedence automatic: any later build of the family is fixed."""
     matched_on = f"build family {item.product}"
     if not os_build or build_family(os_build) != item.product:
-        return Verdict(False, "windows-os", matched_on, f"host build {os_build or '?'} is not in family {item.product}")
+        return Verdict(False, WINDOWS_OS, matched_on, f"host build {os_build or '?'} is not in family {item.product}")
     if not arch_applies(item_label, host_arch):
-        return Verdict(False, "windows-os", matched_on,
+        return Verdict(False, WINDOWS_OS, matched_on,
                        f"update for {item_arch(item_label)}; host is {arch_class(host_arch)} ({host_arch})")
     kbs = [kb for kb in item.fixed_kbs if kb.upper() in installed_kbs]
     if kbs:
-        return Verdict(False, "windows-os", matched_on, f"{', '.join(kbs)} installed")
+        return Verdict(False, WINDOWS_OS, matched_on, f"{', '.join(kbs)} installed")
     if item.vers_range or item.fixed_version:
         if os_build.count(".") < 3 and item.fixed_kbs:
             # No UBR reported (osquery before 5.12): only the KBs can tell.
             return Verdict(True, "windows-kb", matched_on, f"UBR unknown; none of {', '.join(item.fixed_kbs)} installed")
         verdict = package_verdict(item, os_build, matched_on)
-        return Verdict(verdict.affected, "windows-os", matched_on, verdict.reason)
+        return Verdict(verdict.affected, WINDOWS_OS, matched_on, verdict.reason)
     if item.fixed_kbs:
         return Verdict(True, "windows-kb", matched_on, f"none of {', '.join(item.fixed_kbs)} installed")
-    return Verdict(False, "windows-os", matched_on, "no fixed build and no KB: needs review")
+    return Verdict(False, WINDOWS_OS, matched_on, "no fixed build and no KB: needs review")

@@ -31,14 +31,12 @@ from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from server.db.models import Affected, Software, SoftwareMatch
+from server.ecosystems import BINARY_NAMED, OS_BUILDS, software_ecosystems_for
 from server.matching.decide import Item, item_stream, module_of, stream_mismatch
 from server.matching.evidence import applies, distros_of, new_to_distro
-from server.matching.identity import software_ecosystems_for
 from server.versions.cache import KeyCache
-from server.matching.lookup import (ITEM_COLUMNS, OS_ECOSYSTEMS, SOFTWARE_BINARY_COLUMNS, SOFTWARE_COLUMNS,
-                                    by_identity, items_of)
+from server.matching.lookup import ITEM_COLUMNS, SOFTWARE_BINARY_COLUMNS, SOFTWARE_COLUMNS, by_identity, items_of
 from server.matching.ranges import Compiled, compile_item
-from server.matching.rpm_names import ECOSYSTEMS as BINARY_ECOSYSTEMS
 from server.matching.rpm_names import (Entry, binaries_of, by_binary_name, may_list_binaries, may_name_binary,
                                        named_binaries, named_entries)
 
@@ -131,7 +129,7 @@ def _evaluate(session: Session, groups: _Groups, items: Iterable[Any]) -> Iterat
             continue
         item = item_of(row) if row.ecosystem == "rpm" else None
         stream = item_stream(item) if item is not None else ""
-        rpm = row.ecosystem in BINARY_ECOSYSTEMS
+        rpm = row.ecosystem in BINARY_NAMED
         kinds = publishers.get((row.distro, row.purl)) if rpm else (False, False)
         if kinds is None:
             kinds = publishers[(row.distro, row.purl)] = (may_name_binary(row.ecosystem, row.distro, row.purl),
@@ -196,7 +194,7 @@ def match_affected(session: Session, affected_ids: Sequence[int]) -> set[int]:
     many = len(set(affected_ids)) > CHUNK
     for part in _chunks(sorted(set(affected_ids))):
         items = [row for row in session.execute(select(*ITEM_COLUMNS).where(Affected.id.in_(part)))
-                 if row.ecosystem not in OS_ECOSYSTEMS]
+                 if row.ecosystem not in OS_BUILDS]
         touched.update(session.scalars(select(SoftwareMatch.software_id).where(SoftwareMatch.affected_id.in_(part))))
         session.execute(delete(SoftwareMatch).where(SoftwareMatch.affected_id.in_(part)))
         identities = sorted({(eco, row.match_name) for row in items for eco in software_ecosystems_for(row.ecosystem)})
@@ -227,7 +225,7 @@ def match_all(session: Session) -> int:
     groups = _Groups((tuple(r) for r in session.execute(select(*SOFTWARE_COLUMNS))), distros_of(session, None),
                      named_binaries(session))
     identities = sorted((eco, name) for eco, name in session.execute(
-        select(Affected.ecosystem, Affected.match_name).where(Affected.ecosystem.not_in(OS_ECOSYSTEMS)).distinct()))
+        select(Affected.ecosystem, Affected.match_name).where(Affected.ecosystem.not_in(OS_BUILDS)).distinct()))
     wanted: set[tuple[int, int]] = set()
     for part in _chunks(identities, 2_000):
         items = by_identity(session, Affected, ITEM_COLUMNS, part)

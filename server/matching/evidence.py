@@ -21,7 +21,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased
 
 from server.db.models import Host, HostSoftware
-from server.inventory.distro import applies_to
+from server.distros import applies_to
 
 CHUNK = 500
 

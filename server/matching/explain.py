@@ -9,12 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.db.models import Advisory, Affected, Host, HostPatch, HostSoftware, Software
+from server.distros import applies_to, is_minor_stream
+from server.ecosystems import WINDOWS_OS, software_ecosystems_for
 from server.errors import NotFound
-from server.inventory.distro import applies_to
-from server.matching.decide import (Verdict, is_minor_stream, package_verdict, stream_label, stream_verdict,
-                                   windows_os_verdict)
+from server.matching.decide import Verdict, package_verdict, stream_label, stream_verdict, windows_os_verdict
 from server.matching.engine import item_of
-from server.matching.identity import software_ecosystems_for
 from server.matching.lookup import stream_siblings
 from server.matching.rpm_names import (BINARY_KEY, NAME_KEY, binary_name, may_list_binaries, may_name_binary,
                                        named_entries, needs_own_entry_check)
@@ -59,7 +58,7 @@ def _explain_item(session: Session, host: Host, advisory: Advisory, row: Affecte
     item = item_of(row)
     fixed = row.fixed_version or ", ".join(row.fixed_kbs or ())
     label = f"{row.ecosystem} {row.product}" + (f" ({row.distro})" if row.distro else "")
-    if row.ecosystem == "windows-os":
+    if row.ecosystem == WINDOWS_OS:
         if host.platform != "windows":
             return [Explanation(advisory.advisory_id, label, "", fixed, "not applicable",
                                 f"Windows build family {row.product}; this host runs {host.platform or 'unknown'}")]

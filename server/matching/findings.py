@@ -22,10 +22,10 @@ from functools import lru_cache
 from sqlalchemy import and_, bindparam, case, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from server import ecosystems
 from server.db.models import (Advisory, Affected, AdvisoryCve, Finding, Host, HostSoftware, Software, SoftwareMatch,
                               UtcDateTime)
-from server.inventory.distro import FAMILIES
-from server.matching.decide import SCHEME_OF_ECOSYSTEM
+from server.distros import distro_applies
 
 CHUNK = 1000
 COLUMNS = ("host_id", "affected_id", "software_id", "advisory_pk", "matcher", "matched_on",
@@ -41,16 +41,6 @@ class Delta:
 def _chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:  # type: ignore[type-arg]
     for start in range(0, len(values), size):
         yield values[start : start + size]
-
-
-def distro_applies(affected_distro, host_distro, host_release):  # type: ignore[no-untyped-def]
-    """SQL twin of ``server.inventory.distro.applies_to``."""
-    return or_(
-        affected_distro == "",
-        affected_distro == host_distro,
-        affected_distro == host_release,
-        *(and_(affected_distro == family, host_distro.in_(members)) for family, members in FAMILIES.items()),
-    )
 
 
 def stream_applies(software_id):  # type: ignore[no-untyped-def]
@@ -155,7 +145,7 @@ def _software_statements(by_host: bool, by_affected: bool, materialized: bool,  
     if materialized:
         pairs = pairs.prefix_with("MATERIALIZED")
     open_finding = aliased(Finding)
-    matcher = case(SCHEME_OF_ECOSYSTEM, value=Affected.ecosystem, else_="generic")
+    matcher = case(ecosystems.SCHEMES, value=Affected.ecosystem, else_="generic")
     wanted = (
         select(pairs.c.host_id, pairs.c.affected_id, pairs.c.software_id, Affected.advisory_pk, matcher,
                # The name the item matched on: the software's match name, or

@@ -16,13 +16,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from server.ecosystems import BUILD_FAMILY, ECOSYSTEMS, LOWER_CASE, PEP503, PRODUCT_RULES, SOURCE_PACKAGE
 from server.identifiers import ANY, parse_cpe
 from server.matching.products import ProductRules, default_rules
-
-DISTRO_ECOSYSTEMS = frozenset({"deb", "rpm", "apk"})
-PROGRAM_ECOSYSTEMS = frozenset({"windows-program", "chocolatey", "macos-app", "homebrew", "generic"})
-# "generic" advisory items (NVD CPEs, letters) name a product on any platform.
-INSTALLED_PROGRAM_ECOSYSTEMS = tuple(sorted(PROGRAM_ECOSYSTEMS - {"generic"}))
 
 _PARENTHESISED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 # A whole word that is a version: "23.01", "124.0.6367.61", "v2.1", "2015-2022",
@@ -83,13 +79,21 @@ def pypi_name(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def _rule(ecosystem: str) -> str:
+    """The ecosystem's match-name rule (``server.ecosystems``); an ecosystem
+    not listed is named as a program."""
+    found = ECOSYSTEMS.get(ecosystem)
+    return found.match_rule if found else PRODUCT_RULES
+
+
 def match_name(ecosystem: str, name: str, source_package: str = "") -> str:
     """The key an installed item is matched on."""
-    if ecosystem in DISTRO_ECOSYSTEMS:
+    rule = _rule(ecosystem)
+    if rule == SOURCE_PACKAGE:
         return (source_package or name).strip().lower()
-    if ecosystem == "pypi":
+    if rule == PEP503:
         return pypi_name(name.strip())
-    if ecosystem == "npm":
+    if rule == LOWER_CASE:
         return name.strip().lower()
     return program_identity(name).key
 
@@ -115,9 +119,9 @@ def advisory_match_name(ecosystem: str, product: str, vendor: str = "", cpe: str
     """The key an advisory's affected item is matched on (the same key space as
     :func:`match_name`): its CPE, else a known vendor:product, else the product
     rules over its name, else ``vendor:product`` as given."""
-    if ecosystem == "windows-os":
+    if _rule(ecosystem) == BUILD_FAMILY:
         return product  # the build family, "10.0.19045"
-    if ecosystem not in PROGRAM_ECOSYSTEMS:
+    if ecosystem not in ECOSYSTEMS or _rule(ecosystem) != PRODUCT_RULES:
         return match_name(ecosystem, product)
     rules = default_rules()
     pair = cpe_vendor_product(cpe) if cpe else None
@@ -133,17 +137,3 @@ def advisory_match_name(ecosystem: str, product: str, vendor: str = "", cpe: str
     if found.identified or not vendor:
         return found.key
     return rules.canonical(_slug(vendor), _slug(program_name(product) or product))
-
-
-def software_ecosystems_for(affected_ecosystem: str) -> tuple[str, ...]:
-    """Installed ecosystems an affected item of this ecosystem applies to."""
-    if affected_ecosystem == "generic":
-        return (*INSTALLED_PROGRAM_ECOSYSTEMS, "generic")
-    return (affected_ecosystem,)
-
-
-def affected_ecosystems_for(software_ecosystem: str) -> tuple[str, ...]:
-    """Affected-item ecosystems that apply to installed items of this ecosystem."""
-    if software_ecosystem in PROGRAM_ECOSYSTEMS and software_ecosystem != "generic":
-        return (software_ecosystem, "generic")
-    return (software_ecosystem,)

@@ -13,13 +13,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from server.db.models import Advisory, Affected, AdvisoryCve, Software
-from server.inventory.distro import FAMILIES
-from server.matching.decide import is_minor_stream, stream_pair
-from server.matching.identity import affected_ecosystems_for
+from server.distros import families_naming, is_minor_stream, stream_pair
+from server.ecosystems import OS_BUILDS, affected_ecosystems_for
 from server.matching.rpm_names import BINARY_KEY
 
 CHUNK = 500
-OS_ECOSYSTEMS = frozenset({"windows-os"})
 # No fixed_kbs: package decisions never read them (Windows builds: os_findings).
 ITEM_COLUMNS = (Affected.id, Affected.ecosystem, Affected.match_name, Affected.product, Affected.distro,
                 Affected.vers_range, Affected.fixed_version, Affected.needs_review, Affected.advisory_pk,
@@ -48,9 +46,9 @@ def by_identity(session: Session, model: Any, columns: Sequence[Any], identities
 def items_of(session: Session, identities: Iterable[tuple[str, str]], distros: Iterable[str]) -> list[Any]:
     """Items of these identities for any of these host distros (or none)."""
     wanted = {(eco, name) for identity_eco, name in identities for eco in affected_ecosystems_for(identity_eco)}
-    releases = sorted({"", *distros, *(f for d in distros for f, members in FAMILIES.items() if d in members)})
+    releases = sorted({"", *distros, *(f for d in distros for f in families_naming(d))})
     rows = by_identity(session, Affected, ITEM_COLUMNS, wanted, Affected.distro.in_(releases))
-    return [row for row in rows if row.ecosystem not in OS_ECOSYSTEMS]
+    return [row for row in rows if row.ecosystem not in OS_BUILDS]
 
 
 def stream_siblings(session: Session, row: Any) -> list[Affected]:

@@ -19,6 +19,7 @@ from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, ex
 from sqlalchemy.orm import Session, aliased
 
 from server.db.models import Affected, Finding, Host, HostPatch, UtcDateTime
+from server.ecosystems import WINDOWS_OS
 from server.matching.decide import Item, arch_applies, build_family
 from server.matching.engine import item_of
 from server.matching.findings import COLUMNS, Delta, _chunks, _scoped, still_open
@@ -38,7 +39,7 @@ def build_matcher(item: Item, compiled: Compiled | None, build: str, keys: KeyCa
         if build.count(".") < 3 and item.fixed_kbs:
             return "windows-kb"  # no UBR reported: only the KBs can tell
         key = keys.key(compiled.scheme, build) if compiled is not None else None
-        return "windows-os" if key is not None and compiled.contains(key) else None  # type: ignore[union-attr]
+        return WINDOWS_OS if key is not None and compiled.contains(key) else None  # type: ignore[union-attr]
     return "windows-kb" if item.fixed_kbs else None
 
 
@@ -88,7 +89,7 @@ def os_delta(session: Session, host_ids: Sequence[int] | None, affected_ids: Seq
     items: list[Any] = []
     families = sorted({build_family(build) for build, _ in builds})
     for affected in affected_parts if builds else ():
-        query = select(*_ITEM_COLUMNS).where(Affected.ecosystem == "windows-os", Affected.product.in_(families))
+        query = select(*_ITEM_COLUMNS).where(Affected.ecosystem == WINDOWS_OS, Affected.product.in_(families))
         items.extend(session.execute(query if affected is None else query.where(Affected.id.in_(affected))))
     if not builds or not items:
         # Nothing can be wanted: every open OS finding in scope is resolved.

@@ -22,7 +22,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
-from server.matching.decide import SCHEME_OF_ECOSYSTEM
+from server.ecosystems import scheme_of
 from server.versions.cache import KeyCache
 from server.versions import VersionError, comparator_for, vers
 
@@ -107,7 +107,7 @@ def compile_item(ecosystem: str, vers_range: str, fixed_version: str, keys: KeyC
         return None
     if not fixed_version:
         return None  # nothing to compare: the item needs review
-    scheme = SCHEME_OF_ECOSYSTEM.get(ecosystem, "generic")
+    scheme = scheme_of(ecosystem)
     fixed = keys.key(scheme, fixed_version)
     if fixed is None:
         return None

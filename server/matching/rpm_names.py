@@ -42,9 +42,9 @@ from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from server.db.models import Affected, Software
+from server.ecosystems import BINARY_NAMED
 from server.identifiers import parse_purl
 
-ECOSYSTEMS = frozenset({"rpm"})
 # Publishers whose rpm records name binary packages without saying which
 # entries do: purl namespaces, and releases only their records name.
 _BINARY_NAMESPACES = frozenset({"redhat", "almalinux"})
@@ -55,7 +55,7 @@ Entry = tuple[int, str, str]  # (advisory pk, distro, match name) of an rpm entr
 # An installed package's binary name as entries are compared with it (lower
 # case, like match names), computed by the database; "" for other ecosystems.
 NAME_KEY = func.lower(func.trim(Software.name))
-BINARY_KEY = case((Software.ecosystem.in_(ECOSYSTEMS), NAME_KEY), else_=literal(""))
+BINARY_KEY = case((Software.ecosystem.in_(BINARY_NAMED), NAME_KEY), else_=literal(""))
 
 
 @lru_cache(maxsize=8192)  # asked of each rpm entry several times a run
@@ -71,7 +71,7 @@ def may_list_binaries(ecosystem: str, distro: str, purl: str) -> bool:
     """Whether an entry's record may have entries for binary packages: it
     says which kind its entries are (a purl ``arch``), or its publisher names
     binaries. Only then can another entry of it decide for a binary (rule 2)."""
-    if ecosystem not in ECOSYSTEMS:
+    if ecosystem not in BINARY_NAMED:
         return False
     namespace, arch = _purl_parts(purl)
     return bool(arch) or namespace in _BINARY_NAMESPACES or distro.startswith(_BINARY_RELEASES)
@@ -109,7 +109,7 @@ def named_entries(session: Session, wanted: Iterable[Entry]) -> set[Entry]:
         part = pks[start : start + CHUNK]
         query = select(Affected.advisory_pk, Affected.distro, Affected.match_name, Affected.ecosystem,
                        Affected.purl).where(
-            Affected.ecosystem.in_(ECOSYSTEMS), Affected.advisory_pk.in_(part),
+            Affected.ecosystem.in_(BINARY_NAMED), Affected.advisory_pk.in_(part),
             Affected.match_name.in_(sorted({n for pk in part for n in names[pk]})))
         found.update((pk, distro, name) for pk, distro, name, ecosystem, purl in session.execute(query)
                      if may_name_binary(ecosystem, distro, purl))
@@ -125,9 +125,9 @@ def binaries_of(rows: Iterable[Any]) -> dict[int, str]:
 def named_binaries(session: Session) -> dict[int, str]:
     """software id -> binary name, of every rpm row named unlike its source
     package whose binary name some rpm entry uses (no other can matter)."""
-    entry_names = select(Affected.match_name).where(Affected.ecosystem.in_(ECOSYSTEMS))
+    entry_names = select(Affected.match_name).where(Affected.ecosystem.in_(BINARY_NAMED))
     query = select(Software.id, NAME_KEY).where(
-        Software.ecosystem.in_(ECOSYSTEMS), NAME_KEY != Software.match_name, NAME_KEY.in_(entry_names))
+        Software.ecosystem.in_(BINARY_NAMED), NAME_KEY != Software.match_name, NAME_KEY.in_(entry_names))
     return {sw_id: name for sw_id, name in session.execute(query)}
 
 
@@ -140,7 +140,7 @@ def by_binary_name(session: Session, columns: Iterable[Any], names: Iterable[str
     # rows: a few names are looked up where they are, a large import reads all
     # once. Only a feed import of entries that may name binaries needs it
     # (``engine.match_affected``); other paths start from the software rows."""
-    query = select(*columns).where(Software.ecosystem.in_(ECOSYSTEMS), NAME_KEY != Software.match_name)
+    query = select(*columns).where(Software.ecosystem.in_(BINARY_NAMED), NAME_KEY != Software.match_name)
     wanted = None if names is None else sorted(set(names))
     parts = [query] if wanted is None else [
         query.where(NAME_KEY.in_(wanted[start : start + CHUNK])) for start in range(0, len(wanted), CHUNK)]

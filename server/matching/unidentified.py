@@ -13,13 +13,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from server.db.models import Affected, HostSoftware, Software
-from server.matching.identity import (
-    INSTALLED_PROGRAM_ECOSYSTEMS,
-    PROGRAM_ECOSYSTEMS,
-    advisory_match_name,
-    match_name,
-    program_identity,
-)
+from server.ecosystems import INSTALLED_PROGRAMS, PROGRAMS
+from server.matching.identity import advisory_match_name, match_name, program_identity
 
 
 @dataclass(frozen=True)
@@ -45,7 +40,7 @@ def unidentified(session: Session) -> list[Unidentified]:
     rows = session.execute(
         select(Software.id, Software.ecosystem, Software.name, Software.version, Software.match_name, hosts)
         .outerjoin(HostSoftware, HostSoftware.software_id == Software.id)
-        .where(Software.ecosystem.in_(INSTALLED_PROGRAM_ECOSYSTEMS), ~Software.match_name.contains(":"))
+        .where(Software.ecosystem.in_(INSTALLED_PROGRAMS), ~Software.match_name.contains(":"))
         .group_by(Software.id, Software.ecosystem, Software.name, Software.version, Software.match_name)
         .order_by(hosts.desc(), Software.name, Software.version)
     ).all()
@@ -62,7 +57,7 @@ def reidentify(session: Session) -> tuple[list[int], list[int]]:
     software_changed: list[int] = []
     for sw_id, ecosystem, name, source, current in session.execute(
         select(Software.id, Software.ecosystem, Software.name, Software.source_package, Software.match_name)
-        .where(Software.ecosystem.in_(PROGRAM_ECOSYSTEMS))
+        .where(Software.ecosystem.in_(PROGRAMS))
     ).all():
         wanted = match_name(ecosystem, name, source)
         if wanted != current:
@@ -71,7 +66,7 @@ def reidentify(session: Session) -> tuple[list[int], list[int]]:
     affected_changed: list[int] = []
     for aff_id, ecosystem, product, vendor, cpe, current in session.execute(
         select(Affected.id, Affected.ecosystem, Affected.product, Affected.vendor, Affected.cpe, Affected.match_name)
-        .where(Affected.ecosystem.in_(PROGRAM_ECOSYSTEMS))
+        .where(Affected.ecosystem.in_(PROGRAMS))
     ).all():
         wanted = advisory_match_name(ecosystem, product, vendor, cpe)
         if wanted != current:

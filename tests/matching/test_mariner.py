@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from collector import wire
+from server.distros import distro_of
 from server.feeds.msrc import MsrcFeed
-from server.inventory.distro import distro_of
 from tests.matching.helpers import findings, linux, pkg, publish, report
 
 

@@ -21,9 +21,9 @@ from bench.naive import engine_findings, naive_host
 from bench.redhat_accuracy import flagged, host_of, load
 from collector import wire
 from server.db.models import Host
+from server.distros import release_of
 from server.feeds.csaf import CsafFeed
 from server.feeds.interface import Advisory, AffectedItem
-from server.inventory.distro import release_of
 from server.matching.decide import module_of
 from server.matching.explain import explain
 from tests.matching.helpers import findings, linux, pkg, publish, report

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from server.ecosystems import DISTRO_PACKAGES
 from server.feeds.csaf.identify import Identity, identify
 from server.feeds.csaf.lenient import Issues, arr, obj
 from server.feeds.csaf.product_tree import Product
@@ -23,7 +24,6 @@ from server.feeds.interface import AffectedItem
 AFFECTED = ("known_affected", "first_affected", "last_affected")
 FIXED = ("fixed", "first_fixed")
 OTHER = ("known_not_affected", "recommended", "under_investigation")
-_DISTRO_PACKAGES = frozenset({"rpm", "deb", "apk"})
 _VERS_SCHEMES = frozenset({"rpm", "deb", "apk", "pypi", "npm", "maven", "nuget", "gem",
                            "golang", "cargo", "composer", "alpine", "conan", "hex", "pub"})
 
@@ -137,7 +137,7 @@ def affected_items(found: dict[str, set[str]], products: dict[str, Product],
         used: set[str] = set()
         entries = [(group.exact_pids, Range("|".join(group.exact)))] if group.exact else []
         entries += [(pids, rng) for rng, pids in group.ranges]
-        if group.fixes and idents[next(iter(group.fixes.values()))[0]].ecosystem in _DISTRO_PACKAGES:
+        if group.fixes and idents[next(iter(group.fixes.values()))[0]].ecosystem in DISTRO_PACKAGES:
             # NOTE: a distribution package of one release named affected in
             # "every version" beside a fix of that same release (Red Hat VEX
             # lists a GA or older z-stream product unfixed next to the z-stream

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from server.ecosystems import DISTRO_PACKAGES, WINDOWS_OS
 from server.feeds.csaf.identity import (
     RPM_VENDORS,
     distro_from_cpe,
@@ -23,7 +24,6 @@ from server.feeds.csaf.product_tree import Product
 from server.feeds.csaf.versions import parse_nevra, rpm_evr
 from server.identifiers import parse_purl, specific
 
-DISTRO_ECOSYSTEMS = frozenset({"rpm", "deb", "apk"})
 _VENDOR_SUFFIX = re.compile(
     r"\s+(psirt|product security(?: incident response)?(?: team)?|security response center)$",
     re.IGNORECASE,
@@ -68,7 +68,7 @@ def _microsoft(vendor: str, product: str, version_text: str) -> tuple[str, str] 
     name = product.replace("_", " ")  # CPE names: windows_10, windows_server_2022
     if _WINDOWS_OS.match(name):
         build = _WINDOWS_BUILD.search(version_text)
-        return ("windows-os", f"{build[1]}.{build[2]}") if build else None
+        return (WINDOWS_OS, f"{build[1]}.{build[2]}") if build else None
     if _NOT_WINDOWS.search(name):
         return None
     return ("windows-program", product)
@@ -157,7 +157,7 @@ def identify(product: Product, publisher: str = "") -> Identity:
     platform = product.platform
     ident = (_from_purl(base) or _from_msrc_linux(base) or _from_nevra(base, platform)
              or _from_names(base, publisher))
-    if ident.ecosystem not in DISTRO_ECOSYSTEMS or ident.review:
+    if ident.ecosystem not in DISTRO_PACKAGES or ident.review:
         return ident
     found, note = _platform_distro(platform, ident.version)
     distro = found or ident.distro

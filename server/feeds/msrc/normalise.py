@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from server.ecosystems import WINDOWS_OS
 from server.feeds.interface import AffectedItem, Advisory
 from server.feeds.msrc import products as names
 from server.feeds.msrc.model import MsrcFix, MsrcProduct, MsrcVuln
@@ -109,13 +110,13 @@ def _windows_item(windows: names.WindowsName, fixes: list[MsrcFix]) -> AffectedI
     if not regular:
         why = "MSRC lists no fix" if not fixes else "MSRC gives no fixed build"
         action = f"; check {', '.join(kbs)} is installed" if kbs else ""
-        return AffectedItem("windows-os", windows.family, fixed_kbs=kbs, vendor="microsoft",
+        return AffectedItem(WINDOWS_OS, windows.family, fixed_kbs=kbs, vendor="microsoft",
                             distro=windows.distro, needs_review=why + action,
                             fix_url=next((f.url for f in fixes if f.url), ""), fix_details=details)
     first = min(regular, key=lambda f: _numbers(f.fixed_build))
     fixed = first.fixed_build
     family = fixed.rsplit(".", 1)[0]  # the FixedBuild wins over the name tables
-    return AffectedItem("windows-os", family, f"vers:windows/<{fixed}", fixed, kbs,
+    return AffectedItem(WINDOWS_OS, family, f"vers:windows/<{fixed}", fixed, kbs,
                         vendor="microsoft", distro=windows.distro, fix_url=first.url,
                         fix_details=details)
 

@@ -3,10 +3,21 @@
 
 An advisory applies to hosts of exactly the release it names; ``FAMILIES``
 is the one, explicit, exception: family names such as ``el:9`` that an
-advisory may use to cover RHEL 9 and its rebuilds at once."""
+advisory may use to cover RHEL 9 and its rebuilds at once. Enterprise Linux
+hosts also have a minor release (``rhel:9.2``) that minor-release stream
+items name.
+
+The rule is written once, over the same data, as a Python predicate
+(``applies_to``, for decisions made in Python) and as a SQL expression
+(``distro_applies``, for the findings refresh); a test checks that they agree
+on every combination of releases these tables name.
+"""
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from sqlalchemy import and_, or_
 
 from collector.wire import OsInfo
 
@@ -43,7 +54,7 @@ def distro_of(os: OsInfo) -> str:
 
 # Enterprise Linux hosts also have a minor release ("rhel:9.2"): Red Hat
 # keeps fixing some minors for years (EUS, AUS, TUS, E4S streams), and an
-# advisory item of such a stream names the minor (server.matching.decide).
+# advisory item of such a stream names the minor (is_minor_stream).
 _WITH_RELEASE = frozenset({"rhel", "centos", "rocky", "almalinux", "ol"})
 
 
@@ -81,3 +92,34 @@ def applies_to(advisory_distro: str, host_distro: str, host_release: str = "") -
     if not advisory_distro or advisory_distro in (host_distro, host_release):
         return True
     return host_distro in FAMILIES.get(advisory_distro, ())
+
+
+def distro_applies(affected_distro: Any, host_distro: Any, host_release: Any) -> Any:
+    """``applies_to`` as a SQL condition over three columns or expressions."""
+    return or_(
+        affected_distro == "",
+        affected_distro == host_distro,
+        affected_distro == host_release,
+        *(and_(affected_distro == family, host_distro.in_(members)) for family, members in FAMILIES.items()),
+    )
+
+
+def families_naming(distro: str) -> list[str]:
+    """The family names (``el:9``) whose advisories cover a host of ``distro``."""
+    return [family for family, members in FAMILIES.items() if distro in members]
+
+
+# A release that names a minor ("rhel:9.2"): the item of a minor-release
+# stream (EUS, AUS, TUS, E4S), or an Enterprise Linux host's release.
+_MINOR_RELEASE = re.compile(r"^[a-z]+:\d+\.\d+$")
+
+
+def is_minor_stream(distro: str) -> bool:
+    return bool(_MINOR_RELEASE.match(distro)) and not distro.startswith(("ubuntu:", "sles:", "opensuse:", "alpine:"))
+
+
+def stream_pair(one: str, other: str) -> bool:
+    """Whether one release is a minor-release stream of the other's major
+    (``rhel:9.2`` and ``rhel:9``, either way round)."""
+    return (is_minor_stream(one) and one.rsplit(".", 1)[0] == other) or (
+        is_minor_stream(other) and other.rsplit(".", 1)[0] == one)
