@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from server.db.models import Affected, Software, SoftwareMatch
 from server.ecosystems import BINARY_NAMED, OS_BUILDS, software_ecosystems_for
 from server.matching.decide import Item, item_stream, module_of, stream_mismatch
+from server.matching.batches import chunks
 from server.matching.evidence import applies, distros_of, new_to_distro
 from server.versions.cache import KeyCache
 from server.matching.lookup import ITEM_COLUMNS, SOFTWARE_BINARY_COLUMNS, SOFTWARE_COLUMNS, by_identity, items_of
@@ -43,11 +44,6 @@ from server.matching.rpm_names import (Entry, binaries_of, by_binary_name, may_l
 CHUNK = 500
 Identity = tuple[str, str]  # (ecosystem, match name)
 _NOWHERE: frozenset[str] = frozenset()  # the distros of a row no host has
-
-
-def _chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:  # type: ignore[type-arg]
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def item_of(row: Any) -> Item:
@@ -155,7 +151,7 @@ def _evaluate(session: Session, groups: _Groups, items: Iterable[Any]) -> Iterat
 
 def _insert(session: Session, pairs: Iterable[tuple[int, int]]) -> int:
     batch = [{"software_id": s, "affected_id": a} for s, a in set(pairs)]
-    for part in _chunks(batch, 20_000):
+    for part in chunks(batch, 20_000):
         session.execute(insert(SoftwareMatch), list(part))
     return len(batch)
 
@@ -163,13 +159,13 @@ def _insert(session: Session, pairs: Iterable[tuple[int, int]]) -> int:
 def match_software(session: Session, software_ids: Sequence[int]) -> int:
     """Match these (new) software rows against every affected item of their identity."""
     count = 0
-    for part in _chunks(sorted(set(software_ids)), 5_000):
-        rows = [r for ids in _chunks(part) for r in
+    for part in chunks(sorted(set(software_ids)), 5_000):
+        rows = [r for ids in chunks(part) for r in
                 session.execute(select(*SOFTWARE_BINARY_COLUMNS).where(Software.id.in_(ids)))]
         distros = distros_of(session, part)
         groups = _Groups([tuple(r[:4]) for r in rows], distros, binaries_of(rows))
         items = items_of(session, groups.rows, {d for found in distros.values() for d in found})
-        for ids in _chunks(part):
+        for ids in chunks(part):
             session.execute(delete(SoftwareMatch).where(SoftwareMatch.software_id.in_(ids)))
         count += _insert(session, _evaluate(session, groups, sorted(items, key=lambda r: r.match_name)))
     return count
@@ -192,7 +188,7 @@ def match_affected(session: Session, affected_ids: Sequence[int]) -> set[int]:
     # large import, looked up by name for a small one.
     binaries: dict[str, list[Any]] | None = None
     many = len(set(affected_ids)) > CHUNK
-    for part in _chunks(sorted(set(affected_ids))):
+    for part in chunks(sorted(set(affected_ids))):
         items = [row for row in session.execute(select(*ITEM_COLUMNS).where(Affected.id.in_(part)))
                  if row.ecosystem not in OS_BUILDS]
         touched.update(session.scalars(select(SoftwareMatch.software_id).where(SoftwareMatch.affected_id.in_(part))))
@@ -227,7 +223,7 @@ def match_all(session: Session) -> int:
     identities = sorted((eco, name) for eco, name in session.execute(
         select(Affected.ecosystem, Affected.match_name).where(Affected.ecosystem.not_in(OS_BUILDS)).distinct()))
     wanted: set[tuple[int, int]] = set()
-    for part in _chunks(identities, 2_000):
+    for part in chunks(identities, 2_000):
         items = by_identity(session, Affected, ITEM_COLUMNS, part)
         wanted.update(_evaluate(session, groups, sorted(items, key=lambda r: r.match_name)))
         groups.forget()
@@ -239,6 +235,6 @@ def _write_difference(session: Session, wanted: set[tuple[int, int]]) -> None:
     """Make ``software_matches`` exactly ``wanted``, leaving unchanged pairs in place."""
     had = {(s, a) for s, a in session.execute(select(SoftwareMatch.software_id, SoftwareMatch.affected_id))}
     pair = tuple_(SoftwareMatch.software_id, SoftwareMatch.affected_id)
-    for part in _chunks(sorted(had - wanted)):
+    for part in chunks(sorted(had - wanted)):
         session.execute(delete(SoftwareMatch).where(pair.in_(part)))
     _insert(session, wanted - had)

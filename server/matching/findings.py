@@ -15,33 +15,19 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, case, exists, func, insert, literal, or_, select, update
+from sqlalchemy import and_, bindparam, case, exists, insert, literal, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from server import ecosystems
 from server.db.models import (Advisory, Affected, AdvisoryCve, Finding, Host, HostSoftware, Software, SoftwareMatch,
                               UtcDateTime)
 from server.distros import distro_applies
-
-CHUNK = 1000
-COLUMNS = ("host_id", "affected_id", "software_id", "advisory_pk", "matcher", "matched_on",
-           "installed_version", "fixed_version", "first_detected")
-
-
-@dataclass(frozen=True)
-class Delta:
-    opened: int
-    resolved: int
-
-
-def _chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:  # type: ignore[type-arg]
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
+from server.matching.batches import chunks
+from server.matching.delta import CHUNK, COLUMNS, Delta, hides_open, open_condition, scoped, still_open
+from server.matching.os_findings import os_delta
 
 def stream_applies(software_id):  # type: ignore[no-untyped-def]
     """SQL twin of ``server.matching.decide.stream_verdict``: whether the
@@ -72,30 +58,6 @@ def stream_applies(software_id):  # type: ignore[no-untyped-def]
                Affected.distro.not_in([Host.release, Host.distro]))
 
 
-def still_open(session: Session, by_affected: bool):  # type: ignore[no-untyped-def]
-    """``Finding.resolved_at IS NULL`` for a statement scoped by item (or not)."""
-    return _open_condition(_hides_open(session, by_affected))
-
-
-def _hides_open(session: Session, by_affected: bool) -> bool:
-    # On SQLite (never ANALYZEd) an item-scoped statement would walk every
-    # open finding by ix_findings_resolved_at instead of the few of the items
-    # by ix_findings_affected_id, unless no index can take the condition as its key.
-    return by_affected and session.get_bind().dialect.name == "sqlite"
-
-
-def _open_condition(hidden: bool):  # type: ignore[no-untyped-def]
-    return func.coalesce(Finding.resolved_at, None).is_(None) if hidden else Finding.resolved_at.is_(None)
-
-
-def _scoped(query, host_column, affected_column, hosts, affected):  # type: ignore[no-untyped-def]
-    if hosts is not None:
-        query = query.where(host_column.in_(hosts))
-    if affected is not None:
-        query = query.where(affected_column.in_(affected))
-    return query
-
-
 # Bound at execution: the statements below are built once per scope shape
 # (building them costs more than running them for one host).
 HOSTS = bindparam("hosts", expanding=True)
@@ -107,7 +69,7 @@ def _software_delta(session: Session, hosts: Sequence[int] | None, affected: Seq
                     now: dt.datetime) -> Delta:
     materialized = session.get_bind().dialect.name != "sqlite" or sqlite3.sqlite_version_info >= (3, 35)
     resolve, open_ = _software_statements(hosts is not None, affected is not None, materialized,
-                                          _hides_open(session, affected is not None))
+                                          hides_open(session, affected is not None))
     params = {"now": now, "hosts": list(hosts or ()), "affected": list(affected or ())}
     resolved = session.execute(resolve, params).rowcount or 0
     opened = session.execute(open_, params, execution_options={"preserve_rowcount": True}).rowcount
@@ -119,7 +81,7 @@ def _software_statements(by_host: bool, by_affected: bool, materialized: bool,  
                          hides_open: bool):
     """(resolve, open) for a scope: hosts and items bound as ``hosts`` and
     ``affected`` when ``by_host`` / ``by_affected``, the time as ``now``;
-    ``hides_open``: see ``_hides_open``."""
+    ``hides_open``: see ``delta.hides_open``."""
     hosts, affected = (HOSTS if by_host else None), (AFFECTED if by_affected else None)
     sm, hs = SoftwareMatch, HostSoftware
     wanted_pair = (
@@ -133,14 +95,14 @@ def _software_statements(by_host: bool, by_affected: bool, materialized: bool,  
                stream_applies(sm.software_id))
         .exists()
     )
-    resolve = _scoped(update(Finding), Finding.host_id, Finding.affected_id, hosts, affected).where(
-        _open_condition(hides_open), Finding.software_id != 0, ~wanted_pair
+    resolve = scoped(update(Finding), Finding.host_id, Finding.affected_id, hosts, affected).where(
+        open_condition(hides_open), Finding.software_id != 0, ~wanted_pair
     ).values(resolved_at=NOW)
 
     # NOTE: host_software x software_matches first, materialised: left to
     # itself (no ANALYZE) SQLite walks all host_software rows and looks up
     # hosts and software for each before probing software_matches.
-    pairs = _scoped(select(hs.host_id, hs.software_id, sm.affected_id).join(sm, sm.software_id == hs.software_id),
+    pairs = scoped(select(hs.host_id, hs.software_id, sm.affected_id).join(sm, sm.software_id == hs.software_id),
                     hs.host_id, sm.affected_id, hosts, affected).cte("pairs", nesting=True)
     if materialized:
         pairs = pairs.prefix_with("MATERIALIZED")
@@ -171,13 +133,11 @@ def refresh_findings(session: Session, host_ids: Sequence[int] | None, now: dt.d
     """Bring the open findings of these hosts (all hosts when None) in line with
     the current matches. ``affected_ids`` narrows the refresh to those affected
     items (a feed import changed only them); None means every item."""
-    from server.matching.os_findings import os_delta  # it builds on this module's helpers
-
     host_parts: list[Sequence[int] | None] = (
-        [None] if host_ids is None else list(_chunks(sorted(set(host_ids))))
+        [None] if host_ids is None else list(chunks(sorted(set(host_ids)), CHUNK))
     )
     affected_parts: list[Sequence[int] | None] = (
-        [None] if affected_ids is None else list(_chunks(sorted(set(affected_ids))))
+        [None] if affected_ids is None else list(chunks(sorted(set(affected_ids)), CHUNK))
     )
     deltas = [_software_delta(session, hosts, affected, now) for hosts in host_parts for affected in affected_parts]
     deltas.append(os_delta(session, host_ids, affected_ids, now))
@@ -188,7 +148,7 @@ def retire_affected(session: Session, affected_ids: Sequence[int], now: dt.datet
     """Resolve the open findings of affected items about to be deleted (an
     advisory revision dropped them, or it was withdrawn)."""
     count = 0
-    for part in _chunks(sorted(affected_ids)):
+    for part in chunks(sorted(affected_ids), CHUNK):
         result = session.execute(
             update(Finding)
             .where(Finding.affected_id.in_(part), still_open(session, True))

@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session, aliased
 
 from server.db.models import Affected, Finding, Host, HostPatch, UtcDateTime
 from server.ecosystems import WINDOWS_OS
+from server.matching.batches import chunks
 from server.matching.decide import Item, arch_applies, build_family
+from server.matching.delta import CHUNK, COLUMNS, Delta, scoped, still_open
 from server.matching.engine import item_of
-from server.matching.findings import COLUMNS, Delta, _chunks, _scoped, still_open
-from server.versions.cache import KeyCache
 from server.matching.ranges import Compiled, compile_item
+from server.versions.cache import KeyCache
 
 _ITEM_COLUMNS = (Affected.id, Affected.advisory_pk, Affected.ecosystem, Affected.product, Affected.distro,
                  Affected.vers_range, Affected.fixed_version, Affected.fixed_kbs, Affected.needs_review)
@@ -80,8 +81,8 @@ def os_delta(session: Session, host_ids: Sequence[int] | None, affected_ids: Seq
              now: dt.datetime) -> Delta:
     """Open and resolve the OS findings of these hosts (None: all) for these
     ``windows-os`` items (None: all)."""
-    host_parts = [None] if host_ids is None else list(_chunks(sorted(set(host_ids))))
-    affected_parts = [None] if affected_ids is None else list(_chunks(sorted(set(affected_ids))))
+    host_parts = [None] if host_ids is None else list(chunks(sorted(set(host_ids)), CHUNK))
+    affected_parts = [None] if affected_ids is None else list(chunks(sorted(set(affected_ids)), CHUNK))
     builds: set[tuple[str, str]] = set()
     for hosts in host_parts:
         query = select(Host.os_build, Host.os_arch).where(Host.platform == "windows").distinct()
@@ -94,7 +95,7 @@ def os_delta(session: Session, host_ids: Sequence[int] | None, affected_ids: Seq
     if not builds or not items:
         # Nothing can be wanted: every open OS finding in scope is resolved.
         resolved = sum(
-            session.execute(_scoped(update(Finding), Finding.host_id, Finding.affected_id, hosts, affected)
+            session.execute(scoped(update(Finding), Finding.host_id, Finding.affected_id, hosts, affected)
                             .where(still_open(session, affected is not None), Finding.software_id == 0)
                             .values(resolved_at=now)).rowcount or 0
             for hosts in host_parts for affected in affected_parts
@@ -106,9 +107,9 @@ def os_delta(session: Session, host_ids: Sequence[int] | None, affected_ids: Seq
     kbs.create(connection)
     try:
         rows, kb_rows = _decide(items, builds)
-        for part in _chunks(rows, 20_000):
+        for part in chunks(rows, 20_000):
             session.execute(insert(wanted), list(part))
-        for part in _chunks(kb_rows, 20_000):
+        for part in chunks(kb_rows, 20_000):
             session.execute(insert(kbs), list(part))
         opened = resolved = 0
         for hosts in host_parts:
@@ -137,7 +138,7 @@ def _delta(session: Session, wanted: Table, kbs: Table, hosts: Sequence[int] | N
                ~kb_installed(Finding.affected_id, Finding.host_id))
         .exists()
     )
-    resolve = _scoped(update(Finding), Finding.host_id, Finding.affected_id, hosts, affected).where(
+    resolve = scoped(update(Finding), Finding.host_id, Finding.affected_id, hosts, affected).where(
         still_open(session, affected is not None), Finding.software_id == 0, ~still_wanted
     )
     resolved = session.execute(resolve.values(resolved_at=now)).rowcount or 0
@@ -150,7 +151,7 @@ def _delta(session: Session, wanted: Table, kbs: Table, hosts: Sequence[int] | N
         .where(~exists().where(open_finding.host_id == Host.id, open_finding.affected_id == wanted.c.affected_id,
                                open_finding.software_id == 0, open_finding.resolved_at.is_(None)))
     )
-    new = _scoped(new, Host.id, wanted.c.affected_id, hosts, affected).order_by(Host.id, wanted.c.affected_id)
+    new = scoped(new, Host.id, wanted.c.affected_id, hosts, affected).order_by(Host.id, wanted.c.affected_id)
     opened = session.execute(insert(Finding).from_select(COLUMNS, new),
                              execution_options={"preserve_rowcount": True}).rowcount
     return Delta(opened, resolved)
