@@ -235,13 +235,35 @@ def arch_applies(item_label: str, host_arch: str) -> bool:
     return not wanted or not have or wanted == have
 
 
+# Which rule decides a Windows build against a ``windows-os`` item on a host
+# that has none of the item's fixing KBs (``build_step``).
+OTHER_FAMILY = "other family"  # never affected
+KB_WITHOUT_UBR = "no UBR: KBs only"  # affected (windows-kb)
+FIXED_BUILD = "fixed build"  # affected when the build is inside the item's range
+KB_ONLY = "KBs only"  # affected (windows-kb)
+NEEDS_REVIEW = "needs review"  # never affected
+
+
+def build_step(item: Item, build: str) -> str:
+    """The one place that says which rule decides a build: the Python verdict
+    (``windows_os_verdict``) and the per-build decision of the findings
+    refresh (``os_findings.build_matcher``) both follow it."""
+    if not build or build_family(build) != item.product:
+        return OTHER_FAMILY
+    if item.vers_range or item.fixed_version:
+        # No UBR reported (osquery before 5.12): only the KBs can tell.
+        return KB_WITHOUT_UBR if build.count(".") < 3 and item.fixed_kbs else FIXED_BUILD
+    return KB_ONLY if item.fixed_kbs else NEEDS_REVIEW
+
+
 def windows_os_verdict(
     item: Item, os_build: str, installed_kbs: Collection[str], host_arch: str = "", item_label: str = ""
 ) -> Verdict:
     """A Windows host's build (with UBR) against one update. Cumulative updates
     make supersedence automatic: any later build of the family is fixed."""
     matched_on = f"build family {item.product}"
-    if not os_build or build_family(os_build) != item.product:
+    step = build_step(item, os_build)
+    if step == OTHER_FAMILY:
         return Verdict(False, WINDOWS_OS, matched_on, f"host build {os_build or '?'} is not in family {item.product}")
     if not arch_applies(item_label, host_arch):
         return Verdict(False, WINDOWS_OS, matched_on,
@@ -249,12 +271,11 @@ def windows_os_verdict(
     kbs = [kb for kb in item.fixed_kbs if kb.upper() in installed_kbs]
     if kbs:
         return Verdict(False, WINDOWS_OS, matched_on, f"{', '.join(kbs)} installed")
-    if item.vers_range or item.fixed_version:
-        if os_build.count(".") < 3 and item.fixed_kbs:
-            # No UBR reported (osquery before 5.12): only the KBs can tell.
-            return Verdict(True, "windows-kb", matched_on, f"UBR unknown; none of {', '.join(item.fixed_kbs)} installed")
+    if step == KB_WITHOUT_UBR:
+        return Verdict(True, "windows-kb", matched_on, f"UBR unknown; none of {', '.join(item.fixed_kbs)} installed")
+    if step == FIXED_BUILD:
         verdict = package_verdict(item, os_build, matched_on)
         return Verdict(verdict.affected, WINDOWS_OS, matched_on, verdict.reason)
-    if item.fixed_kbs:
+    if step == KB_ONLY:
         return Verdict(True, "windows-kb", matched_on, f"none of {', '.join(item.fixed_kbs)} installed")
     return Verdict(False, WINDOWS_OS, matched_on, "no fixed build and no KB: needs review")

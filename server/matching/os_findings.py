@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from server.db.models import Affected, Finding, Host, HostPatch, UtcDateTime
 from server.ecosystems import WINDOWS_OS
 from server.matching.batches import chunks
-from server.matching.decide import Item, arch_applies, build_family
+from server.matching.decide import FIXED_BUILD, KB_ONLY, KB_WITHOUT_UBR, Item, arch_applies, build_family, build_step
 from server.matching.delta import CHUNK, COLUMNS, Delta, scoped, still_open
 from server.matching.engine import item_of
 from server.matching.ranges import Compiled, compile_item
@@ -33,15 +33,13 @@ _ITEM_COLUMNS = (Affected.id, Affected.advisory_pk, Affected.ecosystem, Affected
 
 def build_matcher(item: Item, compiled: Compiled | None, build: str, keys: KeyCache) -> str | None:
     """``windows_os_verdict`` on a host with no fixing KB: the matcher when the
-    build is affected, else None (kept line for line with decide.py)."""
-    if not build or build_family(build) != item.product:
-        return None
-    if item.vers_range or item.fixed_version:
-        if build.count(".") < 3 and item.fixed_kbs:
-            return "windows-kb"  # no UBR reported: only the KBs can tell
+    build is affected, else None. The rule that speaks is ``decide.build_step``'s;
+    the fixed build is compared on keys, as the engine compares packages."""
+    step = build_step(item, build)
+    if step == FIXED_BUILD:
         key = keys.key(compiled.scheme, build) if compiled is not None else None
         return WINDOWS_OS if key is not None and compiled.contains(key) else None  # type: ignore[union-attr]
-    return "windows-kb" if item.fixed_kbs else None
+    return "windows-kb" if step in (KB_WITHOUT_UBR, KB_ONLY) else None
 
 
 def _tables() -> tuple[Table, Table]:
