@@ -8,7 +8,7 @@ from pathlib import Path
 from server.db.models import Finding
 from sqlalchemy import func, select
 
-from bench import matching, measure
+from bench import against, matching, measure
 from bench.naive import engine_findings
 from bench.populate import Spec, populate
 
@@ -44,3 +44,16 @@ def test_the_command_prints_its_table(tmp_path: Path, capsys) -> None:  # type: 
     out = capsys.readouterr().out
     assert "full re-match (rematch full=True)" in out
     assert "naive and patchgap findings on the sample: identical" in out
+
+
+def test_against_runs_a_commit_and_the_working_tree_side_by_side(capsys) -> None:  # type: ignore[no-untyped-def]
+    against.main(["HEAD", "--", "--hosts", "20", "--affected", "2000", "--packages", "300", "--per-host", "200",
+                  "--naive-sample", "4"])
+    out = capsys.readouterr().out
+    before, _, after = out.partition("== working tree ==")
+    assert "naive and patchgap findings on the sample: identical" in before
+    assert "naive and patchgap findings on the sample: identical" in after
+    table = out.rsplit("\n\n", 1)[-1].splitlines()
+    assert table[0].split()[-2:] == ["tree", "after/before"]
+    full = next(line for line in table if line.startswith("full re-match "))
+    assert full.rstrip().endswith("x")  # timed on both sides, so a ratio
