@@ -133,7 +133,7 @@ def _linked_software(session: Session, host_id: int) -> dict[str, int]:
     lock, so they cannot change meanwhile)."""
     linked = (select(Software.key, Software.id).join(HostSoftware, HostSoftware.software_id == Software.id)
               .where(HostSoftware.host_id == host_id))
-    return dict(session.execute(linked).tuples().all())
+    return {key: sw_id for key, sw_id in session.execute(linked)}
 
 
 def _distinct_software(session: Session, by_key: dict[str, wire.Software],
@@ -167,7 +167,7 @@ def _software_ids(session: Session, keys: Sequence[str]) -> dict[str, int]:
         # 500 parameters costs more to build and parse than to run.
         found = select(Software.key, Software.id).where(Software.key == any_(bindparam("keys", list(keys),
                                                                                          type_=ARRAY(String))))
-        return dict(session.execute(found).tuples().all())
+        return {key: sw_id for key, sw_id in session.execute(found)}
     ids: dict[str, int] = {}
     for part in chunks(keys):
         ids.update(session.execute(select(Software.key, Software.id).where(Software.key.in_(part))).all())

@@ -21,9 +21,9 @@ def report(hour: int, packages: list[tuple[str, str]]):  # type: ignore[no-untyp
 
 
 def stored(session, host_id: int) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    return set(session.execute(select(Software.name, Software.version)
-                               .join(HostSoftware, HostSoftware.software_id == Software.id)
-                               .where(HostSoftware.host_id == host_id)).tuples())
+    return {(name, version) for name, version in session.execute(
+        select(Software.name, Software.version).join(HostSoftware, HostSoftware.software_id == Software.id)
+        .where(HostSoftware.host_id == host_id))}
 
 
 def test_same_set_again_changes_nothing_and_another_set_is_diffed(sessions) -> None:  # type: ignore[no-untyped-def]
