@@ -15,7 +15,7 @@ from server.settings import ENV_DATABASE_URL, default_database_url
 # FastAPI, uvicorn and more, a second of start-up no report or listing needs.
 # tests/server/test_cli.py checks this table against every module's COMMANDS.
 COMMAND_MODULES = {
-    "serve": "admin", "db": "admin", "enroll-secret": "admin",
+    "serve": "admin", "rematch": "admin", "db": "admin", "enroll-secret": "admin",
     "hosts": "inventory", "host": "inventory", "software": "inventory", "gaps": "inventory", "explain": "inventory",
     "report": "report", "enrollments": "identity", "unit": "units",
     "botnet": "botnet", "explain-address": "botnet", "warnings": "warnings", "feeds": "feeds", "demo": "demo",

@@ -1,12 +1,27 @@
-"""Server operation: ``serve``, ``db upgrade``, ``enroll-secret``."""
+"""Server operation: ``serve``, ``rematch``, ``db upgrade``, ``enroll-secret``."""
 from __future__ import annotations
+
+import time
 
 import click
 
 from server.cli.context import Context, echo_rows, handle_errors, output_options, pass_context
 from server.db import migrate
+from server.db.models import utcnow
 from server.inventory import enroll
 from server.reports.i18n import phrase
+
+
+def _rematch(ctx: Context, full: bool) -> str:
+    """Re-match what the matching code or product rules changed (everything
+    with ``full``) and say what it did."""
+    from server.matching.rematch import rematch as rematch_changed
+
+    started = time.perf_counter()
+    with ctx.transaction() as session:
+        result = rematch_changed(session, utcnow(), full=full)
+    return phrase(f"rematch_{result.scope}", ctx.lang, opened=result.findings.opened,
+                  resolved=result.findings.resolved, seconds=time.perf_counter() - started)
 
 
 @click.command()
@@ -37,6 +52,10 @@ def serve(ctx: Context, host: str, port: int, tls_cert: str | None, tls_key: str
         raise click.BadParameter(str(exc), param_hint="--trusted-proxy") from None
     settings = Settings(database_url=ctx.database_url, trusted_proxies=trusted_proxies)
     engine = ctx.engine  # migrates, once, before any worker starts
+    # An upgrade that changed the matching code, or edited product rules, is
+    # applied to the stored findings before the first report is taken; when
+    # nothing changed this reads two rows.
+    click.echo(_rematch(ctx, full=False), err=True)
     count = processes.worker_count(workers, engine.dialect.name)
     if count < workers:
         click.echo(phrase("sqlite_one_worker", ctx.lang, asked=workers), err=True)
@@ -53,6 +72,15 @@ def serve(ctx: Context, host: str, port: int, tls_cert: str | None, tls_key: str
     processes.export(settings)
     click.echo(phrase("serving_workers", ctx.lang, url=url, db=ctx.safe_url, workers=count), err=True)
     uvicorn.run(processes.FACTORY, factory=True, workers=count, **options)
+
+
+@click.command()
+@click.option("--full", is_flag=True, help="Re-match every host even if nothing recorded changed.")
+@pass_context
+@handle_errors
+def rematch(ctx: Context, full: bool) -> None:
+    """Re-match after an upgrade or a product-rule edit (serve also does it at start)."""
+    click.echo(_rematch(ctx, full))
 
 
 @click.group()
@@ -115,4 +143,4 @@ def secret_revoke(ctx: Context, prefix: str) -> None:
         click.echo(phrase("secret_revoked", ctx.lang, prefix=row.prefix, unit=row.unit.name))
 
 
-COMMANDS = (serve, db, enroll_secret)
+COMMANDS = (serve, rematch, db, enroll_secret)

@@ -9,6 +9,7 @@ force, so both are recorded here and compared by ``rematch``.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -16,9 +17,30 @@ from sqlalchemy.orm import Session
 from server.db.models import MatchState
 from server.matching.products import ProductRules
 
-# Bump when a change to the matching code changes which pairs match: the
-# next re-match then redoes everything.
-MATCHER_VERSION = "2026-12-07"
+# The code whose rules decide which pairs match and how software and items
+# are named: versions, identifiers, ecosystems and releases, matching.
+_SERVER = Path(__file__).resolve().parents[1]
+_MATCHING_CODE = ("matching", "versions", "identifiers", "ecosystems.py", "distros.py")
+
+
+def _code_digest() -> str:
+    """A digest of the matching code as installed.
+
+    # NOTE: derived, not a number to bump by hand: an upgrade that changes any
+    # matching rule (a new stream rule, a version-order fix) must re-match
+    # every host, and a forgotten bump would leave findings decided by the old
+    # rules — a missed fix nobody sees. A change that alters no decision costs
+    # one needless full re-match after an upgrade."""
+    digest = hashlib.sha256()
+    for name in _MATCHING_CODE:
+        place = _SERVER / name
+        files = sorted(place.rglob("*.py")) if place.is_dir() else [place] if place.exists() else []
+        for path in files:
+            digest.update(path.relative_to(_SERVER).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+MATCHER_VERSION = _code_digest()
 
 
 def rules_digest(rules: ProductRules) -> str:

@@ -478,6 +478,18 @@ PHRASES: dict[str, tuple[str, str]] = {
     "sheet_gaps": ("Gaps", "Chi tiết lỗ hổng"),
     "gaps_title": ("Every open gap: one host and advisory per row",
                    "Chi tiết lỗ hổng chưa xử lý: mỗi dòng một máy và một cảnh báo"),
+    # `patchgap rematch`, and `serve` at start (server.matching.rematch)
+    "rematch_none": ("Matches are current (matching code and product rules unchanged): nothing to re-match.",
+                     "Kết quả đối chiếu đã cập nhật (mã đối chiếu và quy tắc sản phẩm không đổi): "
+                     "không cần đối chiếu lại."),
+    "rematch_rules": ("Product rules changed: re-matched the software and advisory items they rename; "
+                      "{opened} gaps opened, {resolved} resolved ({seconds:.1f} s).",
+                      "Quy tắc sản phẩm đã thay đổi: đã đối chiếu lại phần mềm và mục cảnh báo bị ảnh hưởng; "
+                      "phát sinh {opened} lỗ hổng, khắc phục {resolved} ({seconds:.1f} giây)."),
+    "rematch_full": ("Matching code changed or was never recorded (or --full): re-matched every host; "
+                     "{opened} gaps opened, {resolved} resolved ({seconds:.1f} s).",
+                     "Mã đối chiếu đã thay đổi hoặc chưa được ghi nhận (hoặc --full): đã đối chiếu lại toàn bộ "
+                     "máy; phát sinh {opened} lỗ hổng, khắc phục {resolved} ({seconds:.1f} giây)."),
     # `patchgap` on a PC that installed the collector alone (pip install .)
     "server_extra_missing": ("the patchgap server is not installed here ({module} is missing); "
                              "install it with: pip install 'patchgap[server]'",

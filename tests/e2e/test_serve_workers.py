@@ -97,6 +97,8 @@ def test_two_workers_take_reports_on_postgresql_and_sqlite_says_it_runs_one(db_u
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(Host)) == SENDERS
     engine.dispose()
+    # A new database has no re-match recorded: serve re-matches (nothing) before serving.
+    assert phrase("rematch_full", lang, opened=0, resolved=0, seconds=0).split("(")[0] in output
     if sqlite:
         assert workers == []
         assert phrase("sqlite_one_worker", "vi", asked=2) in output

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from server.cli import main
 from server.db.models import Host
 from server.inventory.service import apply_report
+from server.reports.i18n import phrase
 from tests.reports import debian_host, software, store_report, windows_host
 
 NOW = dt.datetime.now(dt.timezone.utc)
@@ -105,6 +106,22 @@ def test_upgrading_resolves_and_history_stays(fleet: str, sessions) -> None:  # 
     assert [(r["item"], r["installed"]) for r in before] == [
         ("openssh-client", "1:9.2p1-2+deb12u2"), ("openssh-server", "1:9.2p1-2+deb12u2")
     ]
+
+
+def test_rematch_redoes_only_what_changed(fleet: str) -> None:
+    """No re-match recorded yet: everything is re-matched and, the stored
+    matches being right, nothing opens or resolves; then nothing to do, until
+    --full asks again. Gaps are the same throughout."""
+    gaps = run(fleet, "gaps", "--format", "json")[1]
+    code, out = run(fleet, "rematch")
+    assert code == 0
+    assert out.startswith("Matching code changed or was never recorded (or --full): re-matched every host; "
+                          "0 gaps opened, 0 resolved (")
+    assert run(fleet, "rematch") == (0, phrase("rematch_none", "en") + "\n")
+    assert run(fleet, "rematch", lang="vi") == (0, phrase("rematch_none", "vi") + "\n")
+    code, out = run(fleet, "rematch", "--full", lang="vi")
+    assert code == 0 and out.startswith("Mã đối chiếu đã thay đổi hoặc chưa được ghi nhận (hoặc --full)")
+    assert run(fleet, "gaps", "--format", "json")[1] == gaps
 
 
 def test_warnings_list_and_show(fleet: str) -> None:
