@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from server.distros import is_minor_stream
 from server.ecosystems import WINDOWS_OS, scheme_of
 from server.identifiers import parse_purl
+from server.reports.i18n import Said
 from server.versions import VersionError, compare, contains, rpm
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Verdict:
     affected: bool
     matcher: str
     matched_on: str
+    # What ``explain`` says: a catalogue phrase (Said), English as a str.
     reason: str
 
 
@@ -75,9 +77,9 @@ def item_stream(item: Item) -> str:
     return rpm_stream(item.fixed_version) or rpm_stream(item.vers_range)
 
 
-def _stream_words(stream: str) -> str:
+def _stream_words(stream: str) -> Said:
     el, _, tag = stream.partition("/")
-    return f"{el} {tag} build" if tag else f"{el} base build"
+    return Said("why_product_build", el=el, tag=tag) if tag else Said("why_base_build", el=el)
 
 
 def _build_stream_mismatch(item: Item, installed_version: str, stream: str | None) -> str:
@@ -96,7 +98,8 @@ def _build_stream_mismatch(item: Item, installed_version: str, stream: str | Non
         return ""
     if item.distro and fixed.partition("/")[2] == installed.partition("/")[2]:
         return ""  # the item's release decides the major (server.distros)
-    return f"fix is for the {_stream_words(fixed)}, installed {installed_version} is an {_stream_words(installed)}"
+    return Said("why_other_build", fixed=_stream_words(fixed), installed=installed_version,
+                have=_stream_words(installed))
 
 
 def module_of(purl: str) -> str:
@@ -142,7 +145,7 @@ def module_mismatch(item: Item, installed_version: str) -> str:
         return ""
     if not _in_series(item.fixed_version, series) or _in_series(installed_version, series):
         return ""
-    return f"fix is for module stream {item.module}, installed {installed_version} is not of that series"
+    return Said("why_other_module", module=item.module, installed=installed_version)
 
 
 def stream_mismatch(item: Item, installed_version: str, stream: str | None = None) -> str:
@@ -160,23 +163,25 @@ def package_verdict(item: Item, installed_version: str, matched_on: str) -> Verd
     try:
         if item.vers_range:
             inside = contains(item.vers_range, installed_version)
-            how = f"{installed_version} {'in' if inside else 'not in'} {item.vers_range}"
+            how = Said("why_in_range" if inside else "why_not_in_range", installed=installed_version,
+                       range=item.vers_range)
         elif item.fixed_version:
             inside = compare(scheme, installed_version, item.fixed_version) < 0
-            how = f"{installed_version} {'<' if inside else '>='} {item.fixed_version} ({scheme})"
+            how = Said("why_below_fix" if inside else "why_not_below_fix", installed=installed_version,
+                       fixed=item.fixed_version, scheme=scheme)
         else:
-            return Verdict(False, scheme, matched_on, "no affected range and no fixed version: needs review")
+            return Verdict(False, scheme, matched_on, Said("why_no_range"))
     except VersionError as exc:
         # Unparsable versions are never guessed into a finding.
-        return Verdict(False, scheme, matched_on, f"cannot compare versions: {exc}")
+        return Verdict(False, scheme, matched_on, Said("why_cannot_compare", error=str(exc)))
     return Verdict(inside, scheme, matched_on, how)
 
 
-def stream_label(distro: str) -> str:
+def stream_label(distro: str) -> Said | str:
     """The stream an item names, as ``explain`` says it."""
     if is_minor_stream(distro):
-        return f"stream {distro} (minor release: EUS/AUS/TUS/E4S)"
-    return f"stream {distro} (mainline)" if distro.startswith("rhel:") else ""
+        return Said("why_minor_stream", distro=distro)
+    return Said("why_mainline", distro=distro) if distro.startswith("rhel:") else ""
 
 
 def stream_verdict(item_distro: str, host_distro: str, host_release: str, own: Verdict,
@@ -199,8 +204,10 @@ def stream_verdict(item_distro: str, host_distro: str, host_release: str, own: V
         fixed = next((v for d, v in siblings if d == host_distro and not v.affected), None)
         if fixed is not None:
             return Verdict(False, own.matcher, own.matched_on,
-                           f"{label}: {own.reason}; fixed by {stream_label(host_distro)}: {fixed.reason}")
-    return Verdict(own.affected, own.matcher, own.matched_on, f"{label}: {own.reason}" if label else own.reason)
+                           Said("why_fixed_by_stream", stream=label, reason=own.reason,
+                                other=stream_label(host_distro), other_reason=fixed.reason))
+    return Verdict(own.affected, own.matcher, own.matched_on,
+                   Said("why_in_stream", stream=label, reason=own.reason) if label else own.reason)
 
 
 def build_family(build: str) -> str:
@@ -264,18 +271,20 @@ def windows_os_verdict(
     matched_on = f"build family {item.product}"
     step = build_step(item, os_build)
     if step == OTHER_FAMILY:
-        return Verdict(False, WINDOWS_OS, matched_on, f"host build {os_build or '?'} is not in family {item.product}")
+        return Verdict(False, WINDOWS_OS, matched_on, Said("why_other_family", build=os_build or "?",
+                                                           family=item.product))
     if not arch_applies(item_label, host_arch):
         return Verdict(False, WINDOWS_OS, matched_on,
-                       f"update for {item_arch(item_label)}; host is {arch_class(host_arch)} ({host_arch})")
+                       Said("why_other_arch", arch=item_arch(item_label), host_class=arch_class(host_arch),
+                            host_arch=host_arch))
     kbs = [kb for kb in item.fixed_kbs if kb.upper() in installed_kbs]
     if kbs:
-        return Verdict(False, WINDOWS_OS, matched_on, f"{', '.join(kbs)} installed")
+        return Verdict(False, WINDOWS_OS, matched_on, Said("why_kb_installed", kbs=", ".join(kbs)))
     if step == KB_WITHOUT_UBR:
-        return Verdict(True, "windows-kb", matched_on, f"UBR unknown; none of {', '.join(item.fixed_kbs)} installed")
+        return Verdict(True, "windows-kb", matched_on, Said("why_no_ubr", kbs=", ".join(item.fixed_kbs)))
     if step == FIXED_BUILD:
         verdict = package_verdict(item, os_build, matched_on)
         return Verdict(verdict.affected, WINDOWS_OS, matched_on, verdict.reason)
     if step == KB_ONLY:
-        return Verdict(True, "windows-kb", matched_on, f"none of {', '.join(item.fixed_kbs)} installed")
-    return Verdict(False, WINDOWS_OS, matched_on, "no fixed build and no KB: needs review")
+        return Verdict(True, "windows-kb", matched_on, Said("why_no_kb", kbs=", ".join(item.fixed_kbs)))
+    return Verdict(False, WINDOWS_OS, matched_on, Said("why_no_fix_no_kb"))

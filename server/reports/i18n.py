@@ -495,6 +495,62 @@ PHRASES: dict[str, tuple[str, str]] = {
                              "install it with: pip install 'patchgap[server]'",
                              "máy này chưa cài máy chủ patchgap (thiếu {module}); "
                              "cài bằng lệnh: pip install 'patchgap[server]'"),
+    # `patchgap explain`: why a host is, or is not, affected (server.matching.decide, .explain)
+    "affected": ("affected", "bị ảnh hưởng"),
+    "not affected": ("not affected", "không bị ảnh hưởng"),
+    "not applicable": ("not applicable", "không áp dụng"),
+    "not installed": ("not installed", "chưa cài đặt"),
+    "why_in_range": ("{installed} in {range}", "{installed} nằm trong {range}"),
+    "why_not_in_range": ("{installed} not in {range}", "{installed} không nằm trong {range}"),
+    "why_below_fix": ("{installed} < {fixed} ({scheme})", "{installed} < {fixed} ({scheme})"),
+    "why_not_below_fix": ("{installed} >= {fixed} ({scheme})", "{installed} >= {fixed} ({scheme})"),
+    "why_no_range": ("no affected range and no fixed version: needs review",
+                     "không có khoảng phiên bản bị ảnh hưởng và không có phiên bản đã vá: cần xem xét"),
+    "why_cannot_compare": ("cannot compare versions: {error}", "không so sánh được phiên bản: {error}"),
+    "why_base_build": ("{el} base build", "bản dựng gốc {el}"),
+    "why_product_build": ("{el} {tag} build", "bản dựng {tag} của {el}"),
+    "why_other_build": ("fix is for the {fixed}, installed {installed} is an {have}",
+                        "bản vá dành cho {fixed}, bản đã cài {installed} là {have}"),
+    "why_other_module": ("fix is for module stream {module}, installed {installed} is not of that series",
+                         "bản vá dành cho luồng mô-đun {module}, bản đã cài {installed} không thuộc dòng phiên bản đó"),
+    "why_minor_stream": ("stream {distro} (minor release: EUS/AUS/TUS/E4S)",
+                         "luồng {distro} (bản phát hành phụ: EUS/AUS/TUS/E4S)"),
+    "why_mainline": ("stream {distro} (mainline)", "luồng {distro} (dòng chính)"),
+    "why_in_stream": ("{stream}: {reason}", "{stream}: {reason}"),
+    "why_fixed_by_stream": ("{stream}: {reason}; fixed by {other}: {other_reason}",
+                            "{stream}: {reason}; đã được vá theo {other}: {other_reason}"),
+    "why_other_family": ("host build {build} is not in family {family}",
+                         "bản dựng {build} của máy không thuộc họ {family}"),
+    "why_other_arch": ("update for {arch}; host is {host_class} ({host_arch})",
+                       "bản cập nhật dành cho {arch}; máy là {host_class} ({host_arch})"),
+    "why_kb_installed": ("{kbs} installed", "đã cài {kbs}"),
+    "why_no_ubr": ("UBR unknown; none of {kbs} installed", "không rõ UBR; chưa cài bản nào trong {kbs}"),
+    "why_no_kb": ("none of {kbs} installed", "chưa cài bản nào trong {kbs}"),
+    "why_no_fix_no_kb": ("no fixed build and no KB: needs review",
+                         "không có bản dựng đã vá và không có KB: cần xem xét"),
+    "why_not_windows": ("Windows build family {family}; this host runs {platform}",
+                        "họ bản dựng Windows {family}; máy này chạy {platform}"),
+    "why_other_release": ("advisory is for {distro}; this host is {host}",
+                          "cảnh báo dành cho {distro}; máy này là {host}"),
+    "why_other_release_at": ("advisory is for {distro}; this host is {host} at {release}",
+                             "cảnh báo dành cho {distro}; máy này là {host} ở bản {release}"),
+    "why_other_release_unknown_minor": ("advisory is for {distro}; this host is {host} at an unknown minor",
+                                        "cảnh báo dành cho {distro}; máy này là {host}, không rõ bản phát hành phụ"),
+    "why_unknown": ("unknown", "không rõ"),
+    "why_no_package_or_binary": ("no {ecosystem} package built from source package or named {name!r} on this host",
+                                 "máy này không có gói {ecosystem} nào dựng từ gói nguồn hay mang tên {name!r}"),
+    "why_no_source_package": ("no {ecosystem} item built from source package {name!r} on this host",
+                              "máy này không có gói {ecosystem} nào dựng từ gói nguồn {name!r}"),
+    "why_no_program": ("no program identified as {name!r} on this host",
+                       "máy này không có chương trình nào được nhận diện là {name!r}"),
+    "why_no_item": ("no {ecosystem} item identified as {name!r} on this host",
+                    "máy này không có mục {ecosystem} nào được nhận diện là {name!r}"),
+    "why_binary_entry_decides": ("this advisory's entry for the binary package {binary} decides",
+                                 "mục của cảnh báo này cho gói nhị phân {binary} quyết định"),
+    "why_stream_decides": ("this host is at {release}: this advisory's item of {stream} decides",
+                           "máy này ở bản {release}: mục {stream} của cảnh báo này quyết định"),
+    "why_binary_package": ("binary package {name}: {reason}", "gói nhị phân {name}: {reason}"),
+    "why_with_note": ("{reason} (note: {note})", "{reason} (lưu ý: {note})"),
 }
 
 
@@ -506,6 +562,25 @@ def label(key: str, lang: str) -> str:
 def phrase(key: str, lang: str, **values: object) -> str:
     en, vi = PHRASES.get(key, (key, key))
     return (vi if lang == "vi" else en).format(**values)
+
+
+class Said(str):
+    """A catalogue phrase with its values, kept to be said again in a reader's
+    language. As a ``str`` it is the English text (JSON, CSV, logs, tests);
+    :meth:`said` gives it in ``lang``, saying values that are themselves
+    ``Said`` in the same language (a stream's reason inside a verdict's)."""
+
+    key: str
+    values: dict[str, object]
+
+    def __new__(cls, key: str, **values: object) -> "Said":
+        text = super().__new__(cls, phrase(key, "en", **values))
+        text.key, text.values = key, values
+        return text
+
+    def said(self, lang: str) -> str:
+        return phrase(self.key, lang, **{k: v.said(lang) if isinstance(v, Said) else v
+                                         for k, v in self.values.items()})
 
 
 def date_text(value: dt.date | dt.datetime | None) -> str:

@@ -13,10 +13,11 @@ from typing import Any
 from tabulate import tabulate
 
 from server.inventory import outcomes
-from server.reports.i18n import date_text, label, phrase
+from server.reports.i18n import Said, date_text, label, phrase
 
 FORMATS = ("table", "json", "csv")
-TRANSLATED_VALUES = frozenset({"critical", "high", "medium", "low", "TOTAL", "interface", "observed", "egress"}) | outcomes.SHOWN
+TRANSLATED_VALUES = frozenset({"critical", "high", "medium", "low", "TOTAL", "interface", "observed", "egress",
+                               "affected", "not affected", "not applicable", "not installed"}) | outcomes.SHOWN
 
 
 def _cell(value: Any, lang: str) -> Any:
@@ -26,6 +27,8 @@ def _cell(value: Any, lang: str) -> Any:
         return date_text(value)
     if value is None:
         return ""
+    if isinstance(value, Said):
+        return value.said(lang)
     if isinstance(value, str) and value in TRANSLATED_VALUES:
         return phrase(value, lang)
     return value

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import string
 import subprocess
 import sys
 from pathlib import Path
@@ -18,20 +17,15 @@ from collector.config import ENV
 from collector.errors import ConfigError
 from collector.i18n import LANGUAGES, MESSAGES, language
 from tests.collector.test_collect_cli import SECRET, Peer, peer  # noqa: F401 - the fixture
+from tests.catalogue import fields
 from tests.conftest import PROJECT_ROOT
-
-
-def _fields(template: str) -> set[str]:
-    """The placeholders of a format string, with their conversions (``{url!r}``)."""
-    return {f"{name}!{conversion}" if conversion else name
-            for _, name, _, conversion in string.Formatter().parse(template) if name is not None}
 
 
 def test_every_entry_has_both_languages_and_the_same_placeholders() -> None:
     assert LANGUAGES == ("en", "vi")
     for key, (en, vi) in MESSAGES.items():
         assert en.strip() and vi.strip(), key
-        assert _fields(en) == _fields(vi), key
+        assert fields(en) == fields(vi), key
 
 
 def test_every_key_the_collector_uses_is_in_the_catalogue() -> None:

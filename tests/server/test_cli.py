@@ -148,6 +148,19 @@ def test_explain_says_why(fleet: str) -> None:
     ]
 
 
+def test_explain_speaks_the_admins_language(fleet: str) -> None:
+    """The table is for people: verdicts and reasons come from the catalogue in
+    the admin's language; JSON stays English for scripts."""
+    code, out = run(fleet, "explain", "MOTCUA-PC07", "2074/CATTT-NCSC", lang="vi")
+    assert code == 0
+    assert "Kết luận" in out and "không bị ảnh hưởng" in out
+    assert "10.0.19045.4291 >= 10.0.19045.3693 (windows)" in out
+    assert "bản dựng 10.0.19045.4291 của máy không thuộc họ 10.0.22621" in out
+    assert "not affected" not in out and "is not in family" not in out
+    code, out = run(fleet, "explain", "ke-toan-01", "DSA-5724-1", "--format", "json", lang="vi")
+    assert {r["verdict"] for r in json.loads(out)} == {"affected"}
+
+
 def test_bad_rows_import_nothing_unless_asked(db_url: str, tmp_path: Path) -> None:
     path = tmp_path / "w.csv"
     path.write_text(
