@@ -23,7 +23,6 @@ from server.reports.weeks import HostWeek
 TREND_WEEKS = 12
 DUE_SOON = dt.timedelta(days=7)
 RECENT_WARNINGS = dt.timedelta(days=90)  # shown even when nothing is affected
-SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 Figures = dict[int, HostWeek]
 
 
@@ -202,7 +201,7 @@ def _changes(scope: Scope, pairs: dict[tuple[int, int], gapfacts.Stamp], facts: 
     closed within the week, most severe first, with when."""
     def key(pair: tuple[int, int]) -> tuple[int, str, str, str]:
         host, fact = scope.hosts[pair[0]], facts[pair[1]]
-        return SEVERITY_RANK.get(fact.severity, 4), scope.unit_name(host.unit_id), host.hostname, fact.name
+        return weeks.severity_index(fact.severity), scope.unit_name(host.unit_id), host.hostname, fact.name
 
     mine = [pair for pair in pairs if pair[0] in scope.hosts]
     chosen = sorted(mine, key=key) if limit is None else heapq.nsmallest(limit, mine, key=key)
@@ -253,25 +252,36 @@ def _trend(session: Session, scope: Scope, unit_names: list[str], period: Period
 
 def _gap_rows(session: Session, scope: Scope, unit_names: list[str], period: Period) -> list[GapRow]:
     """One row per open host–advisory pair at the end of the week, by unit,
-    host, severity and advisory."""
+    host, severity and advisory. What an advisory or a host puts in a row is
+    worked out once, not per row: a province has two million rows."""
     at = period.end
-    per_host: dict[int, list[GapRow]] = {}
     facts = gapfacts.advisories(session, None)
+    # Each advisory's place in a host's rows (severity, then name) and its columns.
+    place = {a: n for n, a in enumerate(sorted(facts, key=lambda a: (weeks.severity_index(facts[a].severity),
+                                                                       facts[a].name, a)))}
+    columns = {a: ((f.name, f.warning, f.severity, ", ".join(f.cves)), (f.deadline, f.overdue(at), f.exploited))
+               for a, f in facts.items()}
+    per_host: dict[int, list[tuple[int, int, gapfacts.Stamp, gapfacts.Fix]]] = {}
     # Millions of new rows and no reference cycles among them: the cyclic
     # collector would rescan them all again and again as they pile up.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for h, a, first, (items, installed, install) in gapfacts.open_details(session, scope, unit_names, at):
-            fact, host = facts[a], scope.hosts[h]
-            per_host.setdefault(h, []).append(GapRow(
-                host.hostname, scope.unit_name(host.unit_id), fact.name, fact.warning, fact.severity,
-                ", ".join(fact.cves), items, installed, install, fact.deadline, fact.overdue(at), fact.exploited,
-                weeks.as_utc(first)))
+        for h, a, first, fix in gapfacts.open_details(session, scope, unit_names, at):
+            found = per_host.get(h)
+            if found is None:
+                found = per_host[h] = []
+            found.append((place[a], a, first, fix))
+        rows: list[GapRow] = []
+        for h in sorted(per_host, key=lambda h: (scope.unit_name(scope.hosts[h].unit_id), scope.hosts[h].hostname)):
+            hostname, unit = scope.hosts[h].hostname, scope.unit_name(scope.hosts[h].unit_id)
+            pairs = per_host.pop(h)
+            pairs.sort()  # by place: each advisory has its own
+            for _, a, first, (items, installed, install) in pairs:
+                (name, warning, severity, cves), (deadline, overdue, exploited) = columns[a]
+                rows.append(GapRow(hostname, unit, name, warning, severity, cves, items, installed, install, deadline,
+                                   overdue, exploited, weeks.as_utc(first)))  # type: ignore[arg-type]
     finally:
         if collecting:
             gc.enable()
-    rows: list[GapRow] = []
-    for h in sorted(per_host, key=lambda h: (scope.unit_name(scope.hosts[h].unit_id), scope.hosts[h].hostname)):
-        rows.extend(sorted(per_host[h], key=lambda r: (SEVERITY_RANK.get(r.severity, 4), r.advisory)))
     return rows

@@ -142,12 +142,22 @@ def fixes(session: Session, host_id: int, advisory_pk: int, at: dt.datetime) -> 
     return _fold(rows).get((host_id, advisory_pk), ("", "", ""))
 
 
+def _one_fix(name: str | None, product: str | None, installed: str, fixed: str, kbs: Iterable[str]) -> Fix:
+    """``_FixParts`` of a pair with a single finding (most of them), without
+    gathering: the same three texts."""
+    want = dict.fromkeys(kbs)
+    if fixed:
+        want = {fixed: None, **want}
+    return name or product or "", installed or "", ", ".join(want)
+
+
 def open_details(session: Session, scope: Scope, unit_names: list[str], at: dt.datetime
                  ) -> Iterator[tuple[int, int, Stamp, Fix]]:
     """Every pair open at ``at``: (host, advisory, first detected, its
     fix), streamed in host and advisory order from one query: the CSV of a
     province has two million pairs. Timestamps and KB lists are read as the
-    database stores them and decoded only where needed."""
+    database stores them and decoded only where needed (each distinct KB
+    list once)."""
     query = _in_scope(
         select(Finding.host_id, Finding.advisory_pk, Software.name, Affected.product, Finding.installed_version,
                Finding.fixed_version, type_coerce(Affected.fixed_kbs, String),
@@ -156,18 +166,39 @@ def open_details(session: Session, scope: Scope, unit_names: list[str], at: dt.d
         .outerjoin(Software, Software.id == Finding.software_id)
         .outerjoin(Affected, Affected.id == Finding.affected_id)
         .where(open_at(at)).order_by(Finding.host_id, Finding.advisory_pk, Finding.id), scope, unit_names)
-    pair, first, parts = None, None, _FixParts()
-    for host_id, advisory_pk, name, product, installed, fixed, kbs, detected in session.execute(query):
-        if (host_id, advisory_pk) != pair:
-            if pair is not None and pair[0] in scope.hosts:
-                yield pair[0], pair[1], first, parts.fix()
-            pair, first, parts = (host_id, advisory_pk), detected, _FixParts()
-        elif detected < first:
-            first = detected
-        decoded = () if not kbs or kbs == "[]" else json.loads(kbs) if isinstance(kbs, str) else kbs
-        parts.add(name, product, installed, fixed, decoded)
-    if pair is not None and pair[0] in scope.hosts:
-        yield pair[0], pair[1], first, parts.fix()
+    hosts = scope.hosts
+    decoded: dict[str, list[str]] = {}
+
+    def kb_list(kbs):  # type: ignore[no-untyped-def]
+        if not kbs or kbs == "[]":
+            return ()
+        if not isinstance(kbs, str):
+            return kbs  # PostgreSQL's driver decodes JSON itself
+        found = decoded.get(kbs)
+        if found is None:
+            found = decoded[kbs] = json.loads(kbs)
+        return found
+
+    # The pair being read: its first finding's row, and its parts once a second finding comes.
+    first_row = None
+    parts: _FixParts | None = None
+    first: Stamp = ""
+    for row in session.execute(query):
+        if first_row is not None and row[0] == first_row[0] and row[1] == first_row[1]:
+            if parts is None:
+                parts = _FixParts()
+                parts.add(first_row[2], first_row[3], first_row[4], first_row[5], kb_list(first_row[6]))
+            parts.add(row[2], row[3], row[4], row[5], kb_list(row[6]))
+            if row[7] < first:
+                first = row[7]
+            continue
+        if first_row is not None and first_row[0] in hosts:
+            yield first_row[0], first_row[1], first, parts.fix() if parts is not None else _one_fix(
+                first_row[2], first_row[3], first_row[4], first_row[5], kb_list(first_row[6]))
+        first_row, parts, first = row, None, row[7]
+    if first_row is not None and first_row[0] in hosts:
+        yield first_row[0], first_row[1], first, parts.fix() if parts is not None else _one_fix(
+            first_row[2], first_row[3], first_row[4], first_row[5], kb_list(first_row[6]))
 
 
 def os_builds(session: Session, host_ids: list[int], at: dt.datetime) -> dict[int, str]:

@@ -144,7 +144,9 @@ class TrendPoint:
     reporting: int
 
 
-@dataclass(frozen=True, slots=True)  # slots: a province's CSV holds two million
+# slots and not frozen: a province's CSV holds two million, and a frozen
+# dataclass's __init__ sets each field through object.__setattr__ (5x slower).
+@dataclass(slots=True)
 class GapRow:
     """One host–advisory line: the CSV export others keep asking for."""
 

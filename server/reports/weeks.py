@@ -13,14 +13,19 @@ from typing import Any
 from sqlalchemy import String, delete, func, insert, select, type_coerce
 from sqlalchemy.orm import Session, sessionmaker
 
-from server.db.models import Advisory, Finding, Host, HostReportDay, ReportWeek, WeekHostGaps
+from server.db.models import Finding, Host, HostReportDay, ReportWeek, WeekHostGaps
 from server.db.upsert import insert_or_skip
 from server.queries import open_at
-from server.reports import period as periods
+from server.reports import gapfacts, period as periods
 from server.reports.model import Period
 
 SEVERITIES = ("critical", "high", "medium", "low", "unknown")
 _SEVERITY_INDEX = {name: i for i, name in enumerate(SEVERITIES)}
+
+
+def severity_index(severity: str) -> int:
+    """Where a severity sorts, worst first; one we do not rank sorts last."""
+    return _SEVERITY_INDEX.get(severity, _SEVERITY_INDEX["unknown"])
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ def rank(exploited: bool, late: bool, severity: str) -> int:
     """The report's priority of a host–advisory pair as one number: known
     exploited and overdue first, then exploited, then overdue, then severity."""
     return ((0 if exploited and late else 1) << 5 | (0 if exploited else 1) << 4 | (0 if late else 1) << 3
-            | _SEVERITY_INDEX.get(severity, 4))
+            | severity_index(severity))
 
 
 def as_utc(value: object) -> dt.datetime | None:
@@ -53,26 +58,15 @@ def as_utc(value: object) -> dt.datetime | None:
     return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
 
 
-def _advisory_terms(session: Session, day: dt.date) -> dict[int, tuple[int, int, bool]]:
-    """advisory id -> (severity index, rank, overdue) as they stand on ``day``,
-    for advisories with open findings."""
-    query = (select(Advisory.id, Advisory.severity, Advisory.exploited, Advisory.deadline, Advisory.kev_due_date)
-             .where(Advisory.id.in_(select(Finding.advisory_pk).distinct())))
-    terms = {}
-    for pk, severity, exploited, deadline, kev_due in session.execute(query):
-        severity = (severity or "").lower()
-        severity = severity if severity in _SEVERITY_INDEX else "unknown"
-        late = any(d is not None and d < day for d in (deadline, kev_due))
-        terms[pk] = (_SEVERITY_INDEX[severity], rank(bool(exploited), late, severity), late)
-    return terms
-
-
 def count(session: Session, period: Period) -> dict[int, HostWeek]:
     """Every host enrolled by the end of ``period`` with its open gaps then,
     from the findings history (one pass over the pairs open at that moment),
     and whether it reported during the week."""
     at = period.end
-    terms = _advisory_terms(session, at.date())
+    facts = gapfacts.advisories(session, None)
+    # advisory -> (severity index, rank, overdue) as they stood at the week's end
+    terms = {pk: (severity_index(f.severity), rank(f.exploited, f.overdue(at), f.severity), f.overdue(at))
+             for pk, f in facts.items()}
     query = (select(Finding.host_id, Finding.advisory_pk, func.count(),
                     type_coerce(func.min(Finding.first_detected), String))
              .where(open_at(at)).group_by(Finding.host_id, Finding.advisory_pk))

@@ -17,9 +17,8 @@ def render(report: WeeklyReport, lang: str) -> bytes:
     out = io.StringIO()
     writer = csvlib.writer(out, lineterminator="\r\n")
     writer.writerow([label(c, lang) for c in COLUMNS])
-    for row in report.gaps:
-        writer.writerow([row.host, row.unit, row.advisory, row.warning, row.severity, row.cves, row.items,
-                         row.installed, row.install, row.deadline.isoformat() if row.deadline else "",
-                         "1" if row.overdue else "0", "1" if row.exploited else "0",
-                         row.first_detected.isoformat()])
+    writer.writerows((row.host, row.unit, row.advisory, row.warning, row.severity, row.cves, row.items,
+                      row.installed, row.install, row.deadline.isoformat() if row.deadline else "",
+                      "1" if row.overdue else "0", "1" if row.exploited else "0", row.first_detected.isoformat())
+                     for row in report.gaps)
     return "\ufeff".encode("utf-8") + out.getvalue().encode("utf-8")
