@@ -56,9 +56,11 @@ REPORT_DAYS = 84  # host_report_days: the 12 weeks the trend shows
 DETECTED_SPREAD = 330  # open findings: first detected up to this many days before BASE, by advisory
 RESOLVED_EVERY = 4  # history: one resolved finding for every N open ones
 RESOLVED_SPREAD = 182  # resolved over the last 26 weeks
+DEADLINE_SPREAD, DEADLINE_PAST = 180, 120  # advisory deadlines: from 120 days before BASE to 60 after
 PROVINCE, DISTRICTS, COMMUNES = "Tỉnh Bench", 10, 10
 FIRST_UNIT = 1001
 GOAL_SECONDS = 2.0
+WITH_LIST = frozenset({"csv", "json"})  # the exports that carry every open pair: measured against the gap list's floor
 
 
 def _period():  # type: ignore[no-untyped-def]
@@ -77,16 +79,19 @@ def district_name(n: int) -> str:
 class Fleet:
     hosts: int = 0
     open_findings: int = 0  # open at the end of the report week
+    overdue: int = 0  # of those, past their advisory's deadline or KEV due date
     pairs: int = 0  # host–advisory pairs open then
     resolved: int = 0  # resolved findings kept as history
     units: int = 0
     report_days: int = 0
     warnings: int = 0
+    deadlines: int = 0  # advisories with a deadline
     exploited: int = 0
     district: str = ""
     district_hosts: int = 0
     district_open: int = 0
     district_pairs: int = 0
+    reused: str = ""  # the URL of a database an earlier --keep run built: its build figures are not known here
     rematch_seconds: float = 0.0
     shape_seconds: float = 0.0
     populate_seconds: float = 0.0
@@ -175,6 +180,19 @@ def _report_days(engine: Engine, rng: random.Random) -> int:
         return bulk_insert(connection, "host_report_days", ("host_id", "day"), rows())
 
 
+def _deadlines(engine: Engine) -> int:
+    """Deadlines on most advisories, as CERT letters and KEV give them: four in
+    five advisories are due between 120 days before the report week and 60
+    after (two thirds of them past), the rest have none; without them no gap
+    would be overdue and the report would skip that work."""
+    due = f"(id * 53) % {DEADLINE_SPREAD} - {DEADLINE_PAST}"
+    value = (f"date(:base, ({due}) || ' days')" if engine.dialect.name == "sqlite"
+             else f"CAST(:base AS date) + ({due})")
+    with engine.begin() as connection:
+        return connection.execute(text(f"UPDATE advisories SET deadline = {value} WHERE id % 5 <> 0"),
+                                  {"base": BASE.date().isoformat()}).rowcount
+
+
 def _warnings(engine: Engine) -> int:
     """Six national warning letters on advisories that affect many hosts:
     three past their deadline, one due within a week, two not yet; the
@@ -214,6 +232,7 @@ def shape(engine: Engine, fleet: Fleet, seed: int, history: bool) -> None:
     start = time.perf_counter()
     fleet.resolved = _history(engine) if history else 0
     fleet.units = _units(engine, rng)
+    fleet.deadlines = _deadlines(engine)
     fleet.report_days = _report_days(engine, rng)
     fleet.warnings = _warnings(engine)
     fleet.exploited = _exploited(engine)
@@ -229,8 +248,7 @@ def shape(engine: Engine, fleet: Fleet, seed: int, history: bool) -> None:
 def _floor_sql(engine: Engine, scoped: bool) -> tuple[str, Callable[[dt.datetime], tuple[object, ...]]]:
     """The one scan the report cannot avoid, in the driver's own parameter style."""
     mark = "?" if engine.dialect.name == "sqlite" else "%s"
-    scope = f" AND host_id IN (SELECT id FROM hosts WHERE unit_id IN (SELECT id FROM units WHERE id = {mark}" \
-            f" OR parent_id = {mark} OR parent_id IN (SELECT id FROM units WHERE parent_id = {mark})))" if scoped else ""
+    scope = _in_unit(mark, "host_id") if scoped else ""
     sql = (f"SELECT host_id, advisory_pk, count(*), min(first_detected) FROM findings"
            f" WHERE first_detected <= {mark} AND (resolved_at IS NULL OR resolved_at > {mark}){scope}"
            f" GROUP BY host_id, advisory_pk")
@@ -247,11 +265,48 @@ def _unit_id(engine: Engine, name: str) -> int:
         return connection.execute(text("SELECT id FROM units WHERE name = :n"), {"n": name}).scalar_one()
 
 
-def floor_child(url: str, unit: str | None, runs: int) -> dict[str, Any]:
+def _in_unit(mark: str, host_column: str) -> str:
+    """``host_column`` among the hosts of the unit given as the last three parameters and its subtree."""
+    return (f" AND {host_column} IN (SELECT id FROM hosts WHERE unit_id IN (SELECT id FROM units WHERE id = {mark}"
+            f" OR parent_id = {mark} OR parent_id IN (SELECT id FROM units WHERE parent_id = {mark})))")
+
+
+def _gap_list_sql(engine: Engine, scoped: bool) -> str:
+    """The exports' own floor: every finding open at the week's end with its
+    item and fix (what the gap list is folded from), in host and advisory
+    order, no Python between the database and the rows."""
+    mark = "?" if engine.dialect.name == "sqlite" else "%s"
+    return ("SELECT f.host_id, f.advisory_pk, s.name, a.product, f.installed_version, f.fixed_version, a.fixed_kbs,"
+            " f.first_detected FROM findings f LEFT JOIN software s ON s.id = f.software_id"
+            " LEFT JOIN affected a ON a.id = f.affected_id"
+            f" WHERE f.first_detected <= {mark} AND (f.resolved_at IS NULL OR f.resolved_at > {mark})"
+            f"{_in_unit(mark, 'f.host_id') if scoped else ''} ORDER BY f.host_id, f.advisory_pk, f.id")
+
+
+def _gaps_command_sql(engine: Engine, scoped: bool) -> str:
+    """``patchgap gaps``' own floor: the same joined rows in the same order,
+    fetched by the driver with no Python row by row."""
+    mark = "?" if engine.dialect.name == "sqlite" else "%s"
+    return ("SELECT f.host_id, h.hostname, u.name, ad.advisory_id, ad.severity, ad.cves, s.name, a.product,"
+            " f.installed_version, f.fixed_version, f.resolved_at IS NULL, a.fixed_version, a.fixed_kbs, ad.deadline,"
+            " f.first_detected FROM findings f JOIN hosts h ON h.id = f.host_id JOIN units u ON u.id = h.unit_id"
+            " JOIN advisories ad ON ad.id = f.advisory_pk LEFT JOIN software s ON s.id = f.software_id"
+            " LEFT JOIN affected a ON a.id = f.affected_id"
+            f" WHERE f.first_detected <= {mark} AND (f.resolved_at IS NULL OR f.resolved_at > {mark})"
+            f"{_in_unit(mark, 'f.host_id') if scoped else ''}"
+            " ORDER BY ad.deadline IS NULL, ad.deadline, u.name, h.hostname, ad.advisory_id, s.name, f.id")
+
+
+def _fetched(url: str, unit: str | None, runs: int, sql_of: Callable[[Engine, bool], str],
+             copy: bool = False) -> dict[str, Any]:
+    """``sql_of``'s rows at the week's end executed and fetched by the
+    driver's own cursor ``runs`` times; with ``copy`` on PostgreSQL also
+    written out by the server itself (COPY … TO STDOUT)."""
     engine = make_engine(url)
-    sql, params = _floor_sql(engine, unit is not None)
+    sql = sql_of(engine, unit is not None)
+    _, params = _floor_sql(engine, False)
     args = params(_period().end) + ((_unit_id(engine, unit),) * 3 if unit else ())
-    times, rows = [], 0
+    times, copies, rows, copied = [], [], 0, 0
     with engine.connect() as connection:
         raw = connection.connection.driver_connection
         for _ in range(runs):
@@ -263,9 +318,58 @@ def floor_child(url: str, unit: str | None, runs: int) -> dict[str, Any]:
             rows = len(found)
             cursor.close()
             del found
+            if copy and engine.dialect.name == "postgresql":
+                start = time.perf_counter()
+                with raw.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT", args) as out:  # type: ignore[union-attr]
+                    copied = sum(len(block) for block in out)
+                copies.append(time.perf_counter() - start)
         connection.rollback()
     engine.dispose()
-    return {"times": times, "rows": rows, "peak_mib": _peak_mib()}
+    return {"times": times, "rows": rows, "copy_times": copies, "copy_bytes": copied, "peak_mib": _peak_mib()}
+
+
+def floor_child(url: str, unit: str | None, runs: int) -> dict[str, Any]:
+    return _fetched(url, unit, runs, lambda engine, scoped: _floor_sql(engine, scoped)[0])
+
+
+def gap_floor_child(url: str, unit: str | None, runs: int) -> dict[str, Any]:
+    return _fetched(url, unit, runs, _gap_list_sql, copy=True)
+
+
+def gaps_floor_child(url: str, unit: str | None, runs: int) -> dict[str, Any]:
+    return _fetched(url, unit, runs, _gaps_command_sql)
+
+
+def gaps_child(url: str, fmt: str, unit: str | None, runs: int, single_above: float, lang: str) -> dict[str, Any]:
+    """``patchgap gaps [--unit U] --format fmt --as-of <the week's last day>``
+    as the command runs it: the listing, then its rendering."""
+    from server.botnet.match import listed_hosts
+    from server.inventory import units as unit_options
+    from server.cli.inventory import GAP_COLUMNS
+    from server.queries import gaps
+    from server.reports.render import render as render_rows
+
+    engine = make_engine(url)
+    reader = make_reader(engine)
+    at = _period().end
+    with reader.begin() as session:
+        session.execute(text("SELECT 1"))
+    times: list[float] = []
+    size, rows = 0, 0
+    for _ in range(runs):
+        gc.collect()
+        start = time.perf_counter()
+        with reader.begin() as session:
+            chosen = unit_options.selected(session, (unit,) if unit else ())
+            found = gaps(session, at, units=chosen, listed=listed_hosts(session, chosen, at))
+        body = render_rows(found, fmt, lang, GAP_COLUMNS + (["first_detected"] if fmt != "table" else []))
+        times.append(time.perf_counter() - start)
+        size, rows = len(body.encode("utf-8")), len(found)
+        del found, body
+        if times[-1] > single_above:
+            break
+    engine.dispose()
+    return {"times": times, "bytes": size, "rows": rows, "peak_mib": _peak_mib()}
 
 
 # --------------------------------------------------------------------------- one format in a child
@@ -349,7 +453,8 @@ def keep_child(url: str) -> dict[str, Any]:
 
 # Helpers called once per pair, host or cell: a wrapper would cost more than they do.
 NOT_TIMED = frozenset({"_percent", "_in_scope", "_detail", "_tree_rows", "_midnight", "_plain", "ending", "previous",
-                       "_scoped", "_with_gaps", "as_utc", "rank", "exploited", "late", "severity", "ended"})
+                       "_scoped", "_with_gaps", "as_utc", "rank", "exploited", "late", "severity", "severity_index",
+                       "ended"})
 
 
 def stages_child(url: str, fmt: str, unit: str | None, lang: str, profile: int) -> dict[str, Any]:
@@ -484,9 +589,12 @@ class Results:
     version: str
     fleet: Fleet
     floor: dict[str, dict[str, Any]] = field(default_factory=dict)  # scope -> floor_child result
+    gap_floor: dict[str, dict[str, Any]] = field(default_factory=dict)  # scope -> gap_floor_child result
     formats: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (scope, fmt) -> result
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)  # format -> stages_child result
     keep: dict[str, Any] = field(default_factory=dict)  # keep_child result
+    gaps_floor: dict[str, dict[str, Any]] = field(default_factory=dict)  # scope -> gaps_floor_child result
+    gaps: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (scope, fmt) -> gaps_child result
 
 
 def _version(engine: Engine) -> str:
@@ -514,28 +622,45 @@ def _sizes(engine: Engine, fleet: Fleet) -> None:
             else:
                 fleet.district_pairs, fleet.district_open = pairs, int(findings or 0)
         fleet.hosts = connection.execute(text("SELECT count(*) FROM hosts")).scalar_one()
+        sql, params = _floor_sql(engine, False)
+        fleet.overdue = connection.execute(text(
+            "SELECT count(*) FROM findings JOIN advisories ON advisories.id = findings.advisory_pk"
+            " WHERE first_detected <= :at AND (resolved_at IS NULL OR resolved_at > :at)"
+            " AND (deadline < :day OR kev_due_date < :day)"),
+            {"at": params(period.end)[0], "day": period.end.date().isoformat() if engine.dialect.name == "sqlite"
+             else period.end.date()}).scalar_one()
         fleet.district_hosts = connection.execute(text(
             "SELECT count(*) FROM hosts WHERE unit_id IN (SELECT id FROM units WHERE id = :d OR parent_id = :d)"),
             {"d": district}).scalar_one()
         connection.rollback()
 
 
+def _build(url: str, spec: Spec, fleet: Fleet, history: bool) -> None:
+    start = time.perf_counter()
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_populate, args=(url, spec, queue))
+    child.start()
+    queue.get()
+    child.join()
+    fleet.populate_seconds = time.perf_counter() - start
+    engine = make_engine(url)
+    full = measure.full_rematch(make_sessionmaker(engine))
+    fleet.rematch_seconds = full.seconds
+    shape(engine, fleet, spec.seed + 7, history)
+    engine.dispose()
+
+
 def run(db: str, spec: Spec, workdir: Path, args: argparse.Namespace) -> Results:
-    url, admin = fresh_database(db, workdir)
+    if args.reuse:
+        url, admin = args.reuse, None  # a database an earlier --keep run left behind
+    else:
+        url, admin = fresh_database(db, workdir)
     try:
-        fleet = Fleet(district=district_name(1))
-        start = time.perf_counter()
-        context = multiprocessing.get_context("spawn")
-        queue = context.Queue()
-        child = context.Process(target=_populate, args=(url, spec, queue))
-        child.start()
-        queue.get()
-        child.join()
-        fleet.populate_seconds = time.perf_counter() - start
+        fleet = Fleet(district=district_name(1), reused=args.reuse or "")
+        if not args.reuse:
+            _build(url, spec, fleet, not args.no_history)
         engine = make_engine(url)
-        full = measure.full_rematch(make_sessionmaker(engine))
-        fleet.rematch_seconds = full.seconds
-        shape(engine, fleet, spec.seed + 7, not args.no_history)
         _sizes(engine, fleet)
         results = Results(db, _version(engine), fleet)
         engine.dispose()
@@ -543,6 +668,10 @@ def run(db: str, spec: Spec, workdir: Path, args: argparse.Namespace) -> Results
         for label, unit in scopes.items():
             results.floor[label] = in_child("floor_child", (url, unit, args.runs), args.timeout, args.mem_limit)
             _progress(f"floor {label}", results.floor[label])
+            if WITH_LIST & set(args.formats):
+                results.gap_floor[label] = in_child("gap_floor_child", (url, unit, args.runs), args.timeout,
+                                                    args.mem_limit)
+                _progress(f"gap list floor {label}", results.gap_floor[label])
         results.keep = in_child("keep_child", (url,), args.timeout, args.mem_limit)
         _progress("weeks kept", results.keep)
         for label, unit in scopes.items():
@@ -551,6 +680,17 @@ def run(db: str, spec: Spec, workdir: Path, args: argparse.Namespace) -> Results
                                   args.timeout, args.mem_limit)
                 results.formats[(label, fmt)] = result
                 _progress(f"{fmt} {label}", result)
+        for label, unit in scopes.items():
+            if not args.gaps_formats:
+                break
+            results.gaps_floor[label] = in_child("gaps_floor_child", (url, unit, args.runs), args.timeout,
+                                                 args.mem_limit)
+            _progress(f"gaps floor {label}", results.gaps_floor[label])
+            for fmt in args.gaps_formats:
+                result = in_child("gaps_child", (url, fmt, unit, args.runs, args.single_above, args.lang),
+                                  args.timeout, args.mem_limit)
+                results.gaps[(label, fmt)] = result
+                _progress(f"gaps {fmt} {label}", result)
         finished = {fmt: statistics.median(r["times"]) for (label, fmt), r in results.formats.items()
                     if label == "province" and "times" in r}
         # Where the time goes: in the slowest format, and in the slowest of those without the gap
@@ -567,7 +707,10 @@ def run(db: str, spec: Spec, workdir: Path, args: argparse.Namespace) -> Results
             _progress(f"stages {fmt}", results.stages[fmt])
         return results
     finally:
-        drop_database(url, admin)
+        if args.keep:
+            print(f"  kept for --reuse: {url}", flush=True)
+        else:
+            drop_database(url, admin)
 
 
 def _progress(what: str, result: dict[str, Any]) -> None:
@@ -587,18 +730,21 @@ def render(results: Results) -> str:
     f = results.fleet
     period = _period()
     lines = [
-        f"patchgap weekly report benchmark on {results.version}: {f.hosts:,} hosts, {f.open_findings:,} open findings, "
-        f"{f.pairs:,} host–advisory pairs open at the end of {period.iso_week} "
+        f"patchgap weekly report benchmark on {results.version}: {f.hosts:,} hosts, {f.open_findings:,} open findings "
+        f"({f.overdue:,} overdue), {f.pairs:,} host–advisory pairs open at the end of {period.iso_week} "
         f"({period.start.date():%d/%m}–{period.last_day:%d/%m/%Y})",
         f"history: {f.resolved:,} resolved findings; {f.units} units (1 province > {DISTRICTS} districts > "
         f"{DISTRICTS * COMMUNES} communes); {f.report_days:,} host-report days (12 weeks); {f.warnings} national "
-        f"warnings; {f.exploited:,} advisories known exploited",
+        f"warnings; {f.deadlines:,} advisories with a deadline; {f.exploited:,} advisories known exploited",
         f"district '{f.district}' (--unit): {f.district_hosts:,} hosts, {f.district_open:,} open findings, "
         f"{f.district_pairs:,} pairs",
         f"populated in {f.populate_seconds:.0f} s, full re-match {f.rematch_seconds:.0f} s, report data added in "
         f"{f.shape_seconds:.0f} s (none of it measured below)",
         "",
     ]
+    if f.reused:
+        lines[1:2] = ["history, units, report days, warnings and KEV marks as an earlier --keep run built them"]
+        lines[3:4] = [f"reused database {f.reused.split('@')[-1]}"]
     floors = {}
     for label, floor in results.floor.items():
         if "times" in floor:
@@ -608,6 +754,11 @@ def render(results: Results) -> str:
                          f"week's end, fetched by the driver; peak RSS {floor['peak_mib']:,.0f} MiB")
         else:
             lines.append(f"floor, {label}: {floor.get('error')}")
+    list_floors = _floor_medians(lines, "gap list floor", results.gap_floor, lambda floor: (
+        "the open findings with their items and fixes in host and advisory order (what CSV and JSON fold and "
+        "write), SELECT fetched by the driver" + (f"; COPY … TO STDOUT {_seconds(statistics.median(floor['copy_times']))}"
+                                                 f" for {floor['copy_bytes'] / 2**20:,.0f} MiB"
+                                                 if floor["copy_times"] else "")))
     keep = results.keep
     if "weeks" in keep:
         per_week = keep["total"] / keep["weeks"] if keep["weeks"] else 0.0
@@ -627,6 +778,8 @@ def render(results: Results) -> str:
             continue
         median = statistics.median(r["times"])
         ratio = f"{median / floors[label]:,.1f}x" if floors.get(label) else "-"
+        if fmt in WITH_LIST and list_floors.get(label):
+            ratio = f"{median / list_floors[label]:,.1f}x L"
         s = r["shown"]
         size = f"{r['bytes'] / 2**20:,.1f} MiB" if r["bytes"] >= 2**20 else f"{r['bytes'] / 1024:,.0f} KiB"
         lines.append(f"{fmt:<10}{label:<10}{_seconds(median):>10}{len(r['times']):>6}{ratio:>9}"
@@ -634,10 +787,45 @@ def render(results: Results) -> str:
                      f"{s['new']:,} / {s['resolved']:,} / {s['gaps']:,} / {s['silent']:,} / {s['eol']:,}")
     lines.append("peak RSS: VmHWM of a fresh process per row (interpreter, SQLAlchemy and the format's "
                  f"modules included: ~{_baseline(results):,.0f} MiB before the first build); x floor: median over "
-                 "the floor of the same scope")
+                 "the floor of the same scope (L: the gap list floor, for the exports that write every pair)")
+    lines += _gaps_lines(results)
     for fmt, stages in results.stages.items():
         lines += _stage_lines(fmt, stages, floors.get("province"))
     return "\n".join(lines)
+
+
+def _floor_medians(lines: list[str], name: str, found: dict[str, dict[str, Any]],
+                   describe: Callable[[dict[str, Any]], str]) -> dict[str, float]:
+    """Scope -> median of each floor in ``found``, each described in ``lines``."""
+    medians = {}
+    for label, floor in found.items():
+        if "times" not in floor:
+            lines.append(f"{name}, {label}: {floor.get('error')}")
+            continue
+        medians[label] = statistics.median(floor["times"])
+        lines.append(f"{name}, {label}: {_seconds(medians[label])} for {floor['rows']:,} rows — {describe(floor)}; "
+                     f"peak RSS {floor['peak_mib']:,.0f} MiB")
+    return medians
+
+
+def _gaps_lines(results: Results) -> list[str]:
+    if not results.gaps_floor:
+        return []
+    lines = [""]
+    floors = _floor_medians(lines, "gaps floor", results.gaps_floor,
+                            lambda floor: "the command's joined rows in its order, fetched by the driver")
+    lines.append(f"{'gaps':<10}{'scope':<10}{'median':>10}{'runs':>6}{'x floor':>9}{'goal 2 s':>10}{'peak RSS':>11}"
+                 f"{'output':>11}   rows")
+    for (label, fmt), r in results.gaps.items():
+        if "times" not in r:
+            lines.append(f"{fmt:<10}{label:<10}{'—':>10}   did not finish: {r['error']}")
+            continue
+        median = statistics.median(r["times"])
+        ratio = f"{median / floors[label]:,.1f}x" if floors.get(label) else "-"
+        lines.append(f"{fmt:<10}{label:<10}{_seconds(median):>10}{len(r['times']):>6}{ratio:>9}"
+                     f"{'met' if median < GOAL_SECONDS else 'missed':>10}{r['peak_mib']:>7,.0f} MiB"
+                     f"{r['bytes'] / 2**20:>7,.1f} MiB   {r['rows']:,}")
+    return lines
 
 
 def _stage_lines(fmt: str, stages: dict[str, Any], floor: float | None) -> list[str]:
@@ -676,14 +864,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--timeout", type=float, default=1200.0, help="seconds before a child is stopped")
     parser.add_argument("--mem-limit", type=float, default=12.0, help="address space of each child, GiB (0: none)")
     parser.add_argument("--lang", default="vi", choices=("en", "vi"))
+    parser.add_argument("--gaps-formats", default="csv,json",
+                        help="formats of `patchgap gaps` measured over the same data (default csv,json; '' none)")
     parser.add_argument("--profile", type=int, default=0, help="also print the N costliest functions (cProfile) "
                                                                 "of the stage run")
     parser.add_argument("--no-history", action="store_true",
                         help="keep findings as the re-match left them (all detected at once, none resolved)")
     parser.add_argument("--workdir", type=Path, default=None, help="folder for the SQLite file")
+    parser.add_argument("--keep", action="store_true", help="keep the database built (its URL is printed)")
+    parser.add_argument("--reuse", default=None, help="measure a database an earlier --keep run built (its URL) "
+                                                      "instead of building one")
     parser.add_argument("--seed", type=int, default=Spec.seed)
     args = parser.parse_args(argv)
     args.formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    args.gaps_formats = [f.strip() for f in args.gaps_formats.split(",") if f.strip()]
     unknown = [f for f in args.formats if f not in FORMATS]
     if unknown:
         parser.error(f"unknown formats: {', '.join(unknown)}")
@@ -695,10 +889,15 @@ def main(argv: list[str] | None = None) -> None:
     else:
         targets = [args.db]
     spec = Spec(hosts=args.hosts, affected=min(300_000, 30 * args.hosts), seed=args.seed)
+    if args.reuse:
+        targets = ["sqlite" if args.reuse.startswith("sqlite") else args.reuse]
+    if args.keep and not args.reuse and args.workdir is None and "sqlite" in targets:
+        parser.error("--keep on SQLite needs --workdir (the temporary folder goes)")
     for db in targets:
         with tempfile.TemporaryDirectory(prefix="patchgap-bench-") as tmp:
             workdir = args.workdir or Path(tmp)
-            print(f"bench.report: {args.hosts:,} hosts on {'SQLite' if db == 'sqlite' else 'PostgreSQL'} …", flush=True)
+            fleet = f"the fleet of {args.reuse.split('@')[-1]}" if args.reuse else f"{args.hosts:,} hosts"
+            print(f"bench.report: {fleet} on {'SQLite' if db == 'sqlite' else 'PostgreSQL'} …", flush=True)
             results = run(db, spec, workdir, args)
         print()
         print(render(results), flush=True)
