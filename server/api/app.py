@@ -7,33 +7,27 @@ health checks or other uploads.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from collector import limits, wire
-from server.api import body, client_address, validate
+from server.api import body, client_address, identity, validate
 from server.api.writers import WriteQueue, write_queue
 from server.api.openapi import install_openapi, request_body, success
 from server.api.problems import ApiError, responses
 from server.db.engine import make_engine, make_reader, make_sessionmaker
-from server.errors import AuthError, InvalidInput, PendingApproval, Throttled
-from server.inventory import enroll as enrollment
+from server.errors import InvalidInput
 from server.inventory.service import apply_report
-from server.triage import requests as triage_requests
 from server.triage import snapshots
 from server.settings import Settings
 
 log = logging.getLogger("patchgap.api")
-# Two first enrollments of one new host at once collide on its uuid on
-# PostgreSQL; the loser's retry then sees the host and follows the rules.
-ENROLL_RETRIES = 3
 HEALTH_TIMEOUT = 5.0
 
 
@@ -50,10 +44,6 @@ def health_probe(engine: Engine):  # type: ignore[no-untyped-def]
             connection.execute(text("SELECT 1"))
 
     return probe
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
@@ -101,9 +91,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
               responses={**success(wire.ReportAccepted), **responses(400, 401, 413, 415, 422, 423, 503)},
               response_model=None)
     async def report(request: Request) -> dict[str, object]:
-        node_key = _bearer(request.headers.get("authorization", ""))
+        node_key = identity.bearer(request.headers.get("authorization", ""))
         # Authenticate before reading a possibly large body.
-        await run_in_threadpool(_authenticate, reader, node_key)
+        await run_in_threadpool(identity.authenticate, reader, node_key)
         raw, encoding = await body.read_raw(request, settings.max_body_bytes)
         accepted = await run_in_threadpool(_receive_report, writer, queue, node_key, raw, encoding, settings,
                                            source(request))
@@ -113,9 +103,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
               responses={**success(wire.TriageStored), **responses(400, 401, 409, 413, 415, 422, 423, 503)},
               response_model=None)
     async def triage(request: Request) -> dict[str, object]:
-        node_key = _bearer(request.headers.get("authorization", ""))
+        node_key = identity.bearer(request.headers.get("authorization", ""))
         # A host nobody asked gets its 409 before a byte of the body is read.
-        await run_in_threadpool(_authenticate, reader, node_key, True)
+        await run_in_threadpool(identity.authenticate, reader, node_key, True)
         raw, encoding = await body.read_raw(request, limits.MAX_TRIAGE_BYTES)
         stored = await run_in_threadpool(_receive_triage, writer, queue, node_key, raw, encoding)
         return wire.to_dict(stored)
@@ -134,65 +124,16 @@ def _enroll(writer: sessionmaker[Session], queue: WriteQueue, raw: bytes, encodi
             settings: Settings) -> wire.EnrollResponse:
     request = validate.parse(wire.EnrollRequest, body.inflate(raw, encoding, limits.MAX_ENROLL_BYTES))
     validate.check_enroll(request)
-    return run_enrollment(writer, queue, request, source, settings)
-
-
-def run_enrollment(writer: sessionmaker[Session], queue: WriteQueue, request: wire.EnrollRequest, source: str,
-                   settings: Settings) -> wire.EnrollResponse:
-    """Enroll under the host-identity rules (``/api/v1/enroll`` and osquery's
-    enroll endpoint alike); ApiError 403/422/429 when refused or throttled."""
-    for attempt in range(ENROLL_RETRIES):
-        try:
-            with queue.turn(), writer.begin() as session:
-                result = enrollment.enroll(session, request, source, utcnow(), settings.enroll_limits)
-            break
-        except Throttled as exc:
-            log.warning("enrollment throttled: %s", exc)
-            raise ApiError(429, str(exc), {"Retry-After": str(exc.retry_after)}) from None
-        except IntegrityError:
-            if attempt == ENROLL_RETRIES - 1:
-                raise
-    if isinstance(result, enrollment.Refused):
-        log.warning("enrollment refused from %s for %r: %s", source, request.host_uuid, result.error)
-        raise ApiError(403 if isinstance(result.error, AuthError) else 422, str(result.error))
-    log.info("enrollment %s from %s: host %s (%s)", result.status, source, request.hostname, request.host_uuid)
-    return result.to_wire()
-
-
-def _authenticate(reader: sessionmaker[Session], node_key: str, triage_asked: bool = False) -> None:
-    """401/423 for a bad key; with ``triage_asked``, 409 unless a triage snapshot is asked of the host."""
-    with reader() as session:
-        host = _host_of(session, node_key, lock=False)
-        if triage_asked and triage_requests.pending(session, host.id) is None:
-            raise ApiError(409, str(snapshots.NotRequested.of("triage_not_requested", host=host.hostname)))
-
-
-def _host_of(session: Session, node_key: str, *, lock: bool):  # type: ignore[no-untyped-def]
-    try:
-        return enrollment.authenticate(session, node_key, lock=lock)
-    except AuthError as exc:
-        raise ApiError(401, str(exc)) from None
-    except PendingApproval as exc:
-        raise ApiError(423, str(exc)) from None
-
-
-def _bearer(header: str) -> str:
-    scheme, _, token = header.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
-        raise ApiError(401, "missing 'Authorization: Bearer <node key>'")
-    if len(token) > limits.TOKEN or not token.isascii():
-        raise ApiError(401, "malformed node key")
-    return token
+    return identity.run_enrollment(writer, queue, request, source, settings)
 
 
 def _receive_report(writer: sessionmaker[Session], queue: WriteQueue, node_key: str, raw: bytes, encoding: str,
                     settings: Settings, observed: str) -> wire.ReportAccepted:
     report = validate.parse(wire.Report, body.inflate(raw, encoding, settings.max_body_bytes))
-    now = utcnow()
+    now = identity.utcnow()
     validate.check_report(report, settings.max_software_items, now)
     with queue.turn(), writer.begin() as session:
-        host = _host_of(session, node_key, lock=True)
+        host = identity.host_of(session, node_key, lock=True)
         if host.uuid != report.host.uuid:
             raise ApiError(422, f"report is for host {report.host.uuid!r} but the node key belongs to {host.uuid!r}")
         try:
@@ -204,10 +145,10 @@ def _receive_report(writer: sessionmaker[Session], queue: WriteQueue, node_key: 
 def _receive_triage(writer: sessionmaker[Session], queue: WriteQueue, node_key: str, raw: bytes,
                     encoding: str) -> wire.TriageStored:
     upload = validate.parse(wire.TriageUpload, body.inflate(raw, encoding, limits.MAX_TRIAGE_BYTES))
-    now = utcnow()
+    now = identity.utcnow()
     collected = validate.check_triage(upload, now)
     with queue.turn(), writer.begin() as session:
-        host = _host_of(session, node_key, lock=True)
+        host = identity.host_of(session, node_key, lock=True)
         if host.uuid != upload.host_uuid:
             raise ApiError(422, f"triage snapshot is for host {upload.host_uuid!r} but the node key belongs to "
                                 f"{host.uuid!r}")

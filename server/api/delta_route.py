@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from collector import wire
-from server.api import body, validate
+from server.api import body, identity, validate
 from server.api.openapi import request_body, success
 from server.api.problems import ApiError, responses
 from server.api.writers import WriteQueue
@@ -45,15 +45,14 @@ FULL_REPORT_ANSWER = {
 
 def install(app: FastAPI, writer: sessionmaker[Session], reader: sessionmaker[Session], queue: WriteQueue,
             settings: Settings, source: Callable[[Request], str]) -> None:
-    from server.api.app import _authenticate, _bearer  # app installs this route
 
     @app.post(PATH, openapi_extra=request_body(wire.ReportDelta),
               responses={**success(wire.ReportAccepted), **responses(400, 401, 413, 415, 422, 423, 503),
                          **FULL_REPORT_ANSWER},
               response_model=None)
     async def report_delta(request: Request) -> Any:
-        node_key = _bearer(request.headers.get("authorization", ""))
-        await run_in_threadpool(_authenticate, reader, node_key)
+        node_key = identity.bearer(request.headers.get("authorization", ""))
+        await run_in_threadpool(identity.authenticate, reader, node_key)
         raw, encoding = await body.read_raw(request, settings.max_body_bytes)
         try:
             accepted = await run_in_threadpool(receive_delta, writer, queue, node_key, raw, encoding, settings,
@@ -78,13 +77,12 @@ def check_delta(delta: wire.ReportDelta, now: dt.datetime) -> None:
 
 def receive_delta(writer: sessionmaker[Session], queue: WriteQueue, node_key: str, raw: bytes, encoding: str,
                   settings: Settings, observed: str) -> wire.ReportAccepted:
-    from server.api.app import _host_of, utcnow
 
     delta = validate.parse(wire.ReportDelta, body.inflate(raw, encoding, settings.max_body_bytes))
-    now = utcnow()
+    now = identity.utcnow()
     check_delta(delta, now)
     with queue.turn(), writer.begin() as session:
-        host = _host_of(session, node_key, lock=True)
+        host = identity.host_of(session, node_key, lock=True)
         if host.uuid != delta.host_uuid:
             raise ApiError(422, f"delta is for host {delta.host_uuid!r} but the node key belongs to {host.uuid!r}")
         report = rebuild(session, host, delta)

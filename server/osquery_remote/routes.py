@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from collector import limits, wire
 from collector.errors import SourceFailed
 from server.api import body, validate
+from server.api.identity import run_enrollment, utcnow
 from server.api.problems import ApiError
 from server.api.writers import WriteQueue
 from server.db.models import Host
@@ -47,10 +48,6 @@ NODE_INVALID = {"node_invalid": True}
 
 class NodeInvalid(Exception):
     """Answer ``node_invalid``: osqueryd drops its key and enrolls again."""
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def install(app: FastAPI, writer: sessionmaker[Session], reader: sessionmaker[Session], queue: WriteQueue,
@@ -106,7 +103,6 @@ def install(app: FastAPI, writer: sessionmaker[Session], reader: sessionmaker[Se
 
 def _enroll(writer: sessionmaker[Session], queue: WriteQueue, raw: bytes, encoding: str, source: str,
             settings: Settings) -> wire.EnrollResponse:
-    from server.api.app import run_enrollment
 
     request = enroll_request(bodies.parse_object(body.inflate(raw, encoding, limits.MAX_ENROLL_BYTES)))
     answer = run_enrollment(writer, queue, request, source, settings)
