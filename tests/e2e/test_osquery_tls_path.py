@@ -6,6 +6,7 @@ admin's refresh going out through distributed queries."""
 from __future__ import annotations
 
 import json
+import ssl
 from pathlib import Path
 
 import httpx
@@ -26,7 +27,8 @@ def test_an_osquery_only_pc_over_tls_to_gaps(db_url: str, tmp_path: Path, fixtur
         secret = secret_for(db_url, "UBND xã Đông Hòa")
         rows = load_scenario("windows")
         database = StandInDatabase(rows, specs_for(rows.platform, shared_specs_dir()))
-        with httpx.Client(base_url=server.url, verify=str(cert), timeout=30) as client:
+        trusted = ssl.create_default_context(cafile=str(cert))
+        with httpx.Client(base_url=server.url, verify=trusted, timeout=30) as client:
             node = TlsNode(client, database, rows.platform, secret + "\n", compress=True)
             assert node.enroll().status_code == 200
             assert node.fetch_config().status_code == 200 and "programs" in node.schedule
