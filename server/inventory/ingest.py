@@ -15,14 +15,13 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from collector import limits, wire
+from server.db.batches import chunks
 from server.db.models import Host, HostAddress, HostPatch, HostReportBase, HostReportDay, HostSoftware, Software
 from server.db.upsert import insert_or_skip
 from server.distros import distro_of, release_of
 from server.errors import InvalidInput
 from server.matching.identity import match_name
 
-# Keep IN (...) lists well under SQLite's and PostgreSQL's parameter limits.
-CHUNK = 500
 # HostAddress.kind: an address of one of the host's interfaces, as the
 # collector reports it; or the address the server saw its report come from.
 INTERFACE, OBSERVED = "interface", "observed"
@@ -50,11 +49,6 @@ def software_key(item: wire.Software) -> str:
 def software_digest(keys: Iterable[str]) -> str:
     """One value for a set of software keys."""
     return hashlib.sha256("\n".join(sorted(keys)).encode("ascii")).hexdigest()
-
-
-def chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:  # type: ignore[type-arg]
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def parse_collected_at(value: str) -> dt.datetime:

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from server.db.models import Affected, Software, SoftwareMatch
 from server.ecosystems import BINARY_NAMED, OS_BUILDS, software_ecosystems_for
 from server.matching.decide import Item, item_stream, module_of, stream_mismatch
-from server.matching.batches import chunks
+from server.db.batches import chunks
 from server.matching.evidence import applies, distros_of, new_to_distro
 from server.versions.cache import KeyCache
 from server.matching.lookup import ITEM_COLUMNS, SOFTWARE_BINARY_COLUMNS, SOFTWARE_COLUMNS, by_identity, items_of

@@ -25,7 +25,7 @@ from server import ecosystems
 from server.db.models import (Advisory, Affected, AdvisoryCve, Finding, Host, HostSoftware, Software, SoftwareMatch,
                               UtcDateTime)
 from server.distros import distro_applies
-from server.matching.batches import chunks
+from server.db.batches import chunks
 from server.matching.delta import CHUNK, COLUMNS, Delta, hides_open, open_condition, scoped, still_open
 from server.matching.os_findings import os_delta
 

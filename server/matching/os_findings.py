@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased
 
 from server.db.models import Affected, Finding, Host, HostPatch, UtcDateTime
 from server.ecosystems import WINDOWS_OS
-from server.matching.batches import chunks
+from server.db.batches import chunks
 from server.matching.decide import FIXED_BUILD, KB_ONLY, KB_WITHOUT_UBR, Item, arch_applies, build_family, build_step
 from server.matching.delta import CHUNK, COLUMNS, Delta, scoped, still_open
 from server.matching.engine import item_of

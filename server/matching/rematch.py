@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.db.batches import chunks
 from server.db.models import HostSoftware
 from server.matching import engine, state
 from server.matching.findings import CHUNK, Delta, refresh_findings
@@ -56,8 +57,7 @@ def _rules_changed(session: Session, now: dt.datetime) -> Delta:
 
 def _hosts_of(session: Session, software_ids: list[int]) -> set[int]:
     hosts: set[int] = set()
-    for start in range(0, len(software_ids), CHUNK):
-        part = software_ids[start : start + CHUNK]
+    for part in chunks(software_ids, CHUNK):
         hosts.update(session.scalars(select(HostSoftware.host_id).where(HostSoftware.software_id.in_(part))))
     return hosts
 

@@ -1,5 +1,5 @@
-"""Long id lists cut into parts, so each statement stays under SQLite's and
-PostgreSQL's bound-parameter limits."""
+"""Long lists cut into parts, so each statement stays under SQLite's and
+PostgreSQL's bound-parameter limits (and bulk inserts stay a bounded size)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
