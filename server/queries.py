@@ -150,9 +150,10 @@ def _upgrade_to(open_now: bool, fixed_version: str, current_version: str | None,
     return fixed_version
 
 
-def _decoded(cache: dict[str, Any], raw: str | list[str] | None) -> Any:
-    """A JSON list column read as text, decoded once per distinct value: two
-    million gaps share a few thousand CVE and KB lists."""
+def json_list(cache: dict[str, Any], raw: str | list[str] | None) -> Any:
+    """A JSON list column read as text, decoded once per distinct value (kept
+    in ``cache``): two million gaps share a few thousand CVE and KB lists.
+    PostgreSQL's driver hands over the list already decoded."""
     if raw is None or isinstance(raw, list):
         return raw or []
     found = cache.get(raw)
@@ -208,7 +209,7 @@ def gaps(
         key = cves if isinstance(cves, str) or cves is None else tuple(cves)  # PostgreSQL's driver decodes JSON
         cve_text = cve_texts.get(key)
         if cve_text is None:
-            found = _decoded(lists, cves)
+            found = json_list(lists, cves)
             cve_text = cve_texts[key] = ", ".join(found[:3]) + (" …" if len(found) > 3 else "")
         rows.append(
             {
@@ -219,7 +220,7 @@ def gaps(
                 "cves": cve_text,
                 "item": software_name or f"Windows {product or '?'}",
                 "installed": installed,
-                "fixed": _upgrade_to(open_now, fixed, current_version, _decoded(lists, current_kbs)),
+                "fixed": _upgrade_to(open_now, fixed, current_version, json_list(lists, current_kbs)),
                 "deadline": deadline,
                 "overdue": bool(deadline and deadline < day),
                 "botnet_listed": host_id in listed,

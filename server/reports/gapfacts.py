@@ -5,7 +5,6 @@ what fixes a pair. "Open at t" is the findings history (first detected <= t
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -13,7 +12,7 @@ from sqlalchemy import String, case, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from server.db.models import Advisory, Affected, Finding, Host, Software, Warning
-from server.queries import open_at
+from server.queries import json_list, open_at
 from server.reports.scope import Scope
 
 def _in_scope(query, scope: Scope, unit_names: list[str]):  # type: ignore[no-untyped-def]
@@ -167,17 +166,13 @@ def open_details(session: Session, scope: Scope, unit_names: list[str], at: dt.d
         .outerjoin(Affected, Affected.id == Finding.affected_id)
         .where(open_at(at)).order_by(Finding.host_id, Finding.advisory_pk, Finding.id), scope, unit_names)
     hosts = scope.hosts
-    decoded: dict[str, list[str]] = {}
+    lists: dict[str, list[str]] = {}
 
-    def kb_list(kbs):  # type: ignore[no-untyped-def]
-        if not kbs or kbs == "[]":
-            return ()
-        if not isinstance(kbs, str):
-            return kbs  # PostgreSQL's driver decodes JSON itself
-        found = decoded.get(kbs)
-        if found is None:
-            found = decoded[kbs] = json.loads(kbs)
-        return found
+    def fix_of(row, parts):  # type: ignore[no-untyped-def]
+        """A pair's fix: gathered when it has several findings, else read off its one row."""
+        if parts is not None:
+            return parts.fix()
+        return _one_fix(row[2], row[3], row[4], row[5], json_list(lists, row[6]))
 
     # The pair being read: its first finding's row, and its parts once a second finding comes.
     first_row = None
@@ -187,18 +182,16 @@ def open_details(session: Session, scope: Scope, unit_names: list[str], at: dt.d
         if first_row is not None and row[0] == first_row[0] and row[1] == first_row[1]:
             if parts is None:
                 parts = _FixParts()
-                parts.add(first_row[2], first_row[3], first_row[4], first_row[5], kb_list(first_row[6]))
-            parts.add(row[2], row[3], row[4], row[5], kb_list(row[6]))
+                parts.add(first_row[2], first_row[3], first_row[4], first_row[5], json_list(lists, first_row[6]))
+            parts.add(row[2], row[3], row[4], row[5], json_list(lists, row[6]))
             if row[7] < first:
                 first = row[7]
             continue
         if first_row is not None and first_row[0] in hosts:
-            yield first_row[0], first_row[1], first, parts.fix() if parts is not None else _one_fix(
-                first_row[2], first_row[3], first_row[4], first_row[5], kb_list(first_row[6]))
+            yield first_row[0], first_row[1], first, fix_of(first_row, parts)
         first_row, parts, first = row, None, row[7]
     if first_row is not None and first_row[0] in hosts:
-        yield first_row[0], first_row[1], first, parts.fix() if parts is not None else _one_fix(
-            first_row[2], first_row[3], first_row[4], first_row[5], kb_list(first_row[6]))
+        yield first_row[0], first_row[1], first, fix_of(first_row, parts)
 
 
 def os_builds(session: Session, host_ids: list[int], at: dt.datetime) -> dict[int, str]:
