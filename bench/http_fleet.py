@@ -26,11 +26,16 @@ import httpx
 from collector import wire
 from collector.push import ENROLL_PATH, REPORT_PATH
 from server.api.background import free_port
+from server.reports.i18n import PHRASES
 
 from bench.reports_gen import Collector
 
 PYTHON = sys.executable
 RETRY_STATUSES = frozenset({429, 503})
+# What ``serve`` says as it starts, in either language: the catalogue's
+# texts up to their first value. Not warnings.
+START_UP = tuple(text.split("{", 1)[0] for key in ("serving", "serving_workers", "sqlite_one_worker", "rematch_none",
+                                                    "rematch_rules", "rematch_full") for text in PHRASES[key])
 
 
 class Serve:
@@ -78,7 +83,8 @@ class Serve:
         return next((line.strip() for line in reversed(lines) if line.strip()), "")
 
     def log_errors(self) -> Counter[str]:
-        """The server log's lines but its start banners, counted by text (the first 100 characters).
+        """The server log's lines but what ``serve`` says as it starts
+        (``START_UP``), counted by text (the first 100 characters).
 
         ``serve`` runs with ``--log-level warning``, so every other line is a
         warning, an error or part of a traceback; patchgap's own loggers print
@@ -86,8 +92,7 @@ class Serve:
         if not self.log.is_file():
             return Counter()
         lines = self.log.read_text(encoding="utf-8", errors="replace").splitlines()
-        return Counter(line.strip()[:100] for line in lines
-                       if line.strip() and not line.startswith("patchgap serving "))
+        return Counter(line.strip()[:100] for line in lines if line.strip() and not line.startswith(START_UP))
 
 
 def databases(db: str, pg: str | None) -> list[str]:
