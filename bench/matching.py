@@ -22,7 +22,7 @@ from pathlib import Path
 
 from server.db.engine import make_engine, make_sessionmaker
 
-from bench import measure
+from bench import measure, server_memory
 from bench.floor import Floor, links_floor, rematch_floor
 from bench.load import drop_database, fresh_database
 from bench.populate import Counts, Spec, populate
@@ -43,6 +43,8 @@ class Results:
     agreement: str
     peak_rss_mib: float
     tracemalloc_mib: float | None = None
+    server_peak_mib: float | None = None  # PostgreSQL's own processes (PSS) during the full re-match
+    server_settings: dict[str, str] = field(default_factory=dict)
     tables: dict[str, int] = field(default_factory=dict)
 
 
@@ -67,7 +69,9 @@ def run(db: str, spec: Spec, naive_sample: int, workdir: Path, trace: bool = Fal
         sample = measure.sample_hosts(sessions, naive_sample)
         if trace:
             tracemalloc.start()
-        full = measure.full_rematch(sessions)
+        postgres = engine.dialect.name == "postgresql"
+        with server_memory.PeakSampler() as server:
+            full = measure.full_rematch(sessions)
         traced = tracemalloc.get_traced_memory()[1] / 2**20 if trace else None
         tracemalloc.stop()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -82,9 +86,11 @@ def run(db: str, spec: Spec, naive_sample: int, workdir: Path, trace: bool = Fal
         floor = rematch_floor(sessions, measure.NOW)
         links = links_floor(sessions, linux, measure.NOW)
         tables = measure.counts(sessions)
+        settings = server_memory.settings(sessions) if postgres else {}
         engine.dispose()
         return Results(counts, populate_seconds, full, again, one_host, new_host, one_feed, floor, links,
-                       len(sample), agreement, peak, traced, tables)
+                       len(sample), agreement, peak, traced, tables=tables,
+                       server_peak_mib=server.peak if postgres else None, server_settings=settings)
     finally:
         drop_database(url, admin)
 
@@ -139,6 +145,11 @@ def render(results: Results, db: str) -> str:
            if results.tracemalloc_mib is not None else ""),
         f"tables after: {results.tables}",
     ]
+    if results.server_settings:
+        server = (f"{results.server_peak_mib:,.0f} MiB" if results.server_peak_mib is not None
+                  else "not readable (server not on this machine, or its processes not ours to read)")
+        lines.append(f"PostgreSQL server memory during the full re-match (peak sum of PSS of its processes): {server}; "
+                     + ", ".join(f"{k} {v}" for k, v in results.server_settings.items()))
     return "\n".join(lines)
 
 
