@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
 from server.cli.context import Context, handle_errors, pass_context
 from server.db.engine import make_reader, make_sessionmaker
 from server.reports import formats, period as periods, weeks
-from server.reports.build import TREND_WEEKS, build
+from server.reports.build import TREND_WEEKS, build, gap_list
 from server.reports.i18n import phrase
 
 
@@ -50,17 +54,32 @@ def report_weekly(ctx: Context, iso_week: str | None, week_ending: dt.datetime |
     # Ended weeks are counted once and kept: later reports read their figures.
     weeks.keep_ended(make_reader(ctx.engine), make_sessionmaker(ctx.engine), weeks.needed(period, TREND_WEEKS),
                      dt.datetime.now(dt.timezone.utc))
-    with ctx.reading() as session:
-        data = build(session, period, list(unit_names), stale_days, **formats.limits(fmt))  # type: ignore[arg-type]
-    body = formats.render(data, fmt, lang)
+    if output is None and fmt == "xlsx":
+        raise click.UsageError(phrase("xlsx_needs_file", lang))
+    streamed = fmt in formats.STREAMED
+    with ctx.reading() as session, _destination(output) as out:
+        data = build(session, period, list(unit_names), stale_days, **formats.limits(fmt, streamed))  # type: ignore[arg-type]
+        # CSV and JSON take their gap list as it is read, inside the same snapshot.
+        formats.write(data, fmt, lang, out, gap_list(session, period, list(unit_names)) if streamed else None)
+    if output is not None:
+        click.echo(phrase("report_written", lang, path=output, fmt=fmt), err=True)
+
+
+@contextmanager
+def _destination(output: Path | None) -> Iterator[BinaryIO]:
+    """Standard output, or ``output`` written whole or not at all: a report
+    that fails half-way leaves the previous file as it was."""
     if output is None:
-        if fmt == "xlsx":
-            raise click.UsageError(phrase("xlsx_needs_file", lang))
-        sys.stdout.buffer.write(body)
+        yield sys.stdout.buffer
         sys.stdout.flush()
         return
-    output.write_bytes(body)
-    click.echo(phrase("report_written", lang, path=output, fmt=fmt), err=True)
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        with partial.open("wb") as out:
+            yield out
+        os.replace(partial, output)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 COMMANDS = (report,)

@@ -95,5 +95,11 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 def make_reader(engine: Engine) -> sessionmaker[Session]:
     """Sessions that only read: on SQLite a deferred transaction, which in WAL
-    mode never waits for writers nor makes them wait."""
-    return sessionmaker(engine.execution_options(**{BEGIN_OPTION: "DEFERRED"}), expire_on_commit=False)
+    mode never waits for writers nor makes them wait. Either way the whole
+    transaction reads one snapshot (on PostgreSQL by REPEATABLE READ, which
+    never fails a transaction that only reads): a report read in many
+    statements adds up."""
+    options: dict[str, str] = {BEGIN_OPTION: "DEFERRED"}
+    if engine.dialect.name == "postgresql":
+        options["isolation_level"] = "REPEATABLE READ"
+    return sessionmaker(engine.execution_options(**options), expire_on_commit=False)

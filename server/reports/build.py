@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import heapq
+from collections.abc import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.botnet.match import listed_hosts
+from server.db.batches import chunks
 from server.db.models import HostAddress, Warning
 from server.reports import eol, gapfacts, period as periods, scope as scopes, weeks
 from server.reports.gapfacts import AdvisoryFact
@@ -61,7 +63,7 @@ def build(session: Session, period: Period, unit_names: list[str], stale_days: i
         new=new, resolved=resolved, silent=silent[:max_rows],
         end_of_life=end_of_life[:max_rows],
         trend=_trend(session, scope, unit_names, period, week),
-        gaps=_gap_rows(session, scope, unit_names, period) if with_gaps and not too_many else [],
+        gaps=list(_gap_rows(session, scope, period)) if with_gaps and not too_many else [],
         gaps_left_out=open_findings if with_gaps and too_many else 0,
         new_total=len(opened), resolved_total=len(closed), silent_total=len(silent),
         end_of_life_total=len(end_of_life),
@@ -250,10 +252,21 @@ def _trend(session: Session, scope: Scope, unit_names: list[str], period: Period
     return points
 
 
-def _gap_rows(session: Session, scope: Scope, unit_names: list[str], period: Period) -> list[GapRow]:
+# Hosts whose open pairs are read and ordered at a time: the gap list's
+# memory is one batch's pairs, whatever the size of the fleet.
+GAP_HOSTS_PER_QUERY = 1_000
+
+
+def gap_list(session: Session, period: Period, unit_names: list[str]) -> Iterator[GapRow]:
+    """The gap list of ``build(with_gaps=True)``, read as it is consumed: for
+    writing a province's two million rows straight to their file."""
+    return _gap_rows(session, scopes.load_scope(session, unit_names, period), period)
+
+
+def _gap_rows(session: Session, scope: Scope, period: Period) -> Iterator[GapRow]:
     """One row per open host–advisory pair at the end of the week, by unit,
-    host, severity and advisory. What an advisory or a host puts in a row is
-    worked out once, not per row: a province has two million rows."""
+    host, severity and advisory, a batch of hosts at a time. What an
+    advisory or a host puts in a row is worked out once, not per row."""
     at = period.end
     facts = gapfacts.advisories(session, None)
     # Each advisory's place in a host's rows (severity, then name) and its columns.
@@ -261,27 +274,29 @@ def _gap_rows(session: Session, scope: Scope, unit_names: list[str], period: Per
                                                                        facts[a].name, a)))}
     columns = {a: ((f.name, f.warning, f.severity, ", ".join(f.cves)), (f.deadline, f.overdue(at), f.exploited))
                for a, f in facts.items()}
-    per_host: dict[int, list[tuple[int, int, gapfacts.Stamp, gapfacts.Fix]]] = {}
-    # Millions of new rows and no reference cycles among them: the cyclic
-    # collector would rescan them all again and again as they pile up.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        for h, a, first, fix in gapfacts.open_details(session, scope, unit_names, at):
-            found = per_host.get(h)
-            if found is None:
-                found = per_host[h] = []
-            found.append((place[a], a, first, fix))
-        rows: list[GapRow] = []
-        for h in sorted(per_host, key=lambda h: (scope.unit_name(scope.hosts[h].unit_id), scope.hosts[h].hostname)):
+    ordered = sorted(scope.hosts, key=lambda h: (scope.unit_name(scope.hosts[h].unit_id), scope.hosts[h].hostname))
+    for batch in chunks(ordered, GAP_HOSTS_PER_QUERY):
+        per_host: dict[int, list[tuple[int, int, gapfacts.Stamp, gapfacts.Fix]]] = {}
+        # Many new rows and no reference cycles among them: the cyclic
+        # collector would rescan them all again and again as they pile up.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for h, a, first, fix in gapfacts.open_details(session, batch, at):
+                found = per_host.get(h)
+                if found is None:
+                    found = per_host[h] = []
+                found.append((place[a], a, first, fix))
+        finally:
+            if collecting:
+                gc.enable()
+        for h in batch:
+            pairs = per_host.pop(h, None)
+            if not pairs:
+                continue
             hostname, unit = scope.hosts[h].hostname, scope.unit_name(scope.hosts[h].unit_id)
-            pairs = per_host.pop(h)
             pairs.sort()  # by place: each advisory has its own
             for _, a, first, (items, installed, install) in pairs:
                 (name, warning, severity, cves), (deadline, overdue, exploited) = columns[a]
-                rows.append(GapRow(hostname, unit, name, warning, severity, cves, items, installed, install, deadline,
-                                   overdue, exploited, weeks.as_utc(first)))  # type: ignore[arg-type]
-    finally:
-        if collecting:
-            gc.enable()
-    return rows
+                yield GapRow(hostname, unit, name, warning, severity, cves, items, installed, install, deadline,
+                             overdue, exploited, weeks.as_utc(first))  # type: ignore[arg-type]

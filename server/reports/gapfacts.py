@@ -5,7 +5,7 @@ what fixes a pair. "Open at t" is the findings history (first detected <= t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import String, case, exists, func, or_, select, type_coerce
@@ -150,22 +150,21 @@ def _one_fix(name: str | None, product: str | None, installed: str, fixed: str, 
     return name or product or "", installed or "", ", ".join(want)
 
 
-def open_details(session: Session, scope: Scope, unit_names: list[str], at: dt.datetime
+def open_details(session: Session, host_ids: Sequence[int], at: dt.datetime
                  ) -> Iterator[tuple[int, int, Stamp, Fix]]:
-    """Every pair open at ``at``: (host, advisory, first detected, its
-    fix), streamed in host and advisory order from one query: the CSV of a
-    province has two million pairs. Timestamps and KB lists are read as the
-    database stores them and decoded only where needed (each distinct KB
-    list once)."""
-    query = _in_scope(
+    """Every pair of these hosts open at ``at``: (host, advisory, first
+    detected, its fix), streamed in host and advisory order from one query.
+    Timestamps and KB lists are read as the database stores them and decoded
+    only where needed (each distinct KB list once)."""
+    query = (
         select(Finding.host_id, Finding.advisory_pk, Software.name, Affected.product, Finding.installed_version,
                Finding.fixed_version, type_coerce(Affected.fixed_kbs, String),
                type_coerce(Finding.first_detected, String))
         .select_from(Finding)
         .outerjoin(Software, Software.id == Finding.software_id)
         .outerjoin(Affected, Affected.id == Finding.affected_id)
-        .where(open_at(at)).order_by(Finding.host_id, Finding.advisory_pk, Finding.id), scope, unit_names)
-    hosts = scope.hosts
+        .where(Finding.host_id.in_(sorted(host_ids)), open_at(at))
+        .order_by(Finding.host_id, Finding.advisory_pk, Finding.id))
     lists: dict[str, list[str]] = {}
 
     def fix_of(row, parts):  # type: ignore[no-untyped-def]
@@ -187,10 +186,10 @@ def open_details(session: Session, scope: Scope, unit_names: list[str], at: dt.d
             if row[7] < first:
                 first = row[7]
             continue
-        if first_row is not None and first_row[0] in hosts:
+        if first_row is not None:
             yield first_row[0], first_row[1], first, fix_of(first_row, parts)
         first_row, parts, first = row, None, row[7]
-    if first_row is not None and first_row[0] in hosts:
+    if first_row is not None:
         yield first_row[0], first_row[1], first, fix_of(first_row, parts)
 
 

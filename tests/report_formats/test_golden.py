@@ -13,9 +13,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from server.db.engine import make_engine, make_sessionmaker
-from server.reports import formats
-from tests.reports_fleet import build_fleet, sqlite_fleet, weekly
+from server.db.engine import make_engine, make_reader, make_sessionmaker
+from server.reports import build as build_module, formats
+from tests.reports_fleet import GENERATED, WEEK, build_fleet, sqlite_fleet, weekly
 
 GOLDEN = Path(__file__).parent / "golden"
 TEXT_FORMATS = ("text", "markdown", "csv", "json", "html")
@@ -61,6 +61,25 @@ def test_csv_is_one_host_advisory_pair_per_line_with_a_bom(report) -> None:  # t
     assert rows[0][:3] == ["Máy", "Đơn vị", "Cảnh báo"]
     assert len(rows) - 1 == len(report.gaps)
     assert {(r[0], r[2]) for r in rows[1:]} == {(g.host, g.advisory) for g in report.gaps}
+
+
+@pytest.mark.parametrize("fmt", sorted(formats.STREAMED))
+def test_streamed_formats_write_what_render_gives(tmp_path_factory, monkeypatch, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """``report weekly`` writes CSV and JSON as their gap list is read, two
+    hosts per query here (so the batches' seams are crossed many times):
+    the bytes are those of the golden file, rendered from the whole list."""
+    monkeypatch.setattr(build_module, "GAP_HOSTS_PER_QUERY", 2)
+    url, _province = sqlite_fleet(tmp_path_factory, tmp_path_factory.mktemp("streamed"))
+    engine = make_engine(url)
+    try:
+        with make_reader(engine).begin() as session:
+            report = build_module.build(session, WEEK, [], now=GENERATED, **formats.limits(fmt, streamed=True))
+            assert report.gaps == []  # left to the stream
+            out = io.BytesIO()
+            formats.write(report, fmt, "vi", out, build_module.gap_list(session, WEEK, []))
+    finally:
+        engine.dispose()
+    assert out.getvalue() == (GOLDEN / f"weekly-2026-W48.vi.{SUFFIX[fmt]}").read_bytes()
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

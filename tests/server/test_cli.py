@@ -73,6 +73,21 @@ def test_weekly_report_table(fleet: str) -> None:
     assert "DSA-5724-1" in ke_toan
 
 
+def test_weekly_report_files_hold_the_gap_list_and_are_written_whole(fleet: str, tmp_path: Path) -> None:
+    today = NOW.date().isoformat()
+    (tmp_path / "reports").mkdir()
+    target = tmp_path / "reports" / "tuan.json"
+    code, out = run(fleet, "report", "weekly", "--week-ending", today, "-o", str(target))
+    assert code == 0, out
+    gaps = json.loads(target.read_text(encoding="utf-8"))["gaps"]
+    assert [(g["host"], g["advisory"]) for g in gaps] == [("ke-toan-01", "DSA-5724-1")]
+    # A report that fails leaves the file it would have replaced as it was, and no part of itself.
+    code, out = run(fleet, "report", "weekly", "--week-ending", today, "--unit", "Không có", "-o", str(target))
+    assert code != 0 and "Không có" in out
+    assert json.loads(target.read_text(encoding="utf-8"))["gaps"] == gaps
+    assert sorted(p.name for p in target.parent.iterdir()) == ["tuan.json"]
+
+
 def test_hosts_host_and_software(fleet: str) -> None:
     rows = json.loads(run(fleet, "hosts", "--format", "json")[1])
     assert [(r["host"], r["unit"], r["software"], r["open_gaps"]) for r in rows] == [

@@ -1,19 +1,27 @@
 """One small renderer per format over the same report: adding a format
 touches one module and this registry. Each module has
-``render(report: WeeklyReport, lang: str) -> bytes``."""
+``render(report: WeeklyReport, lang: str) -> bytes``; the streamed ones
+(CSV, JSON) also ``write(report, lang, out, gaps)``, which writes the gap
+list to ``out`` as it is read."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib import import_module
 from pathlib import Path
+from types import ModuleType
+from typing import BinaryIO
 
 from server.errors import InvalidInput
-from server.reports.model import WeeklyReport
+from server.reports.model import GapRow, WeeklyReport
 
 FORMATS = ("text", "markdown", "html", "csv", "xlsx", "json")
 SUFFIXES = {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html", ".csv": "csv", ".xlsx": "xlsx",
             ".json": "json"}
 # Formats that carry every open host–advisory pair, not only the summaries.
 WITH_GAPS = frozenset({"csv", "json", "xlsx"})
+# Formats written as their gap list is read, a batch of hosts at a time: a
+# province's two million pairs never sit in memory at once.
+STREAMED = frozenset({"csv", "json"})
 # Printed reports and spreadsheets list this many rows of each long list
 # (new, resolved, silent, end of life) and say how many more; CSV and JSON
 # carry every row.
@@ -25,9 +33,10 @@ PRINTED_ROWS = 500
 XLSX_GAP_ROWS = 20_000
 
 
-def limits(fmt: str) -> dict[str, object]:
-    """What ``build`` computes for ``fmt``: its keyword arguments."""
-    return {"with_gaps": fmt in WITH_GAPS, "max_rows": None if fmt in ("csv", "json") else PRINTED_ROWS,
+def limits(fmt: str, streamed: bool = False) -> dict[str, object]:
+    """What ``build`` computes for ``fmt``: its keyword arguments.
+    ``streamed``: the gap list will be handed to ``write`` as it is read."""
+    return {"with_gaps": fmt in WITH_GAPS and not (streamed and fmt in STREAMED), "max_rows": None if fmt in ("csv", "json") else PRINTED_ROWS,
             "max_gaps": XLSX_GAP_ROWS if fmt == "xlsx" else None}
 
 
@@ -43,8 +52,21 @@ def format_for(path: Path | None, fmt: str | None) -> str:
     return found
 
 
-def render(report: WeeklyReport, fmt: str, lang: str) -> bytes:
+def _module(fmt: str) -> ModuleType:
     if fmt not in FORMATS:
         raise InvalidInput.of("unknown_format", fmt=fmt, formats=", ".join(FORMATS))
-    module = import_module(f"server.reports.formats.{fmt}")
-    return module.render(report, lang)
+    return import_module(f"server.reports.formats.{fmt}")
+
+
+def render(report: WeeklyReport, fmt: str, lang: str) -> bytes:
+    return _module(fmt).render(report, lang)  # type: ignore[no-any-return]
+
+
+def write(report: WeeklyReport, fmt: str, lang: str, out: BinaryIO, gaps: Iterable[GapRow] | None = None) -> None:
+    """Write ``report`` to ``out``; a streamed format takes its gap list from
+    ``gaps`` (as ``build.gap_list`` reads it) instead of ``report.gaps``."""
+    module = _module(fmt)
+    if fmt in STREAMED:
+        module.write(report, lang, out, report.gaps if gaps is None else gaps)
+    else:
+        out.write(module.render(report, lang))

@@ -5,20 +5,32 @@ from __future__ import annotations
 
 import csv as csvlib
 import io
+from collections.abc import Iterable
+from typing import BinaryIO
 
 from server.reports.i18n import label
-from server.reports.model import WeeklyReport
+from server.reports.model import GapRow, WeeklyReport
 
 COLUMNS = ["host", "unit", "advisory", "warning", "severity", "cves", "items", "installed", "install", "deadline",
            "overdue", "exploited", "first_detected"]
 
 
+def write(report: WeeklyReport, lang: str, out: BinaryIO, gaps: Iterable[GapRow]) -> None:
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    try:
+        text.write("\ufeff")
+        writer = csvlib.writer(text, lineterminator="\r\n")
+        writer.writerow([label(c, lang) for c in COLUMNS])
+        writer.writerows((row.host, row.unit, row.advisory, row.warning, row.severity, row.cves, row.items,
+                          row.installed, row.install, row.deadline.isoformat() if row.deadline else "",
+                          "1" if row.overdue else "0", "1" if row.exploited else "0", row.first_detected.isoformat())
+                         for row in gaps)
+    finally:
+        text.flush()
+        text.detach()  # ``out`` stays open: it is the caller's
+
+
 def render(report: WeeklyReport, lang: str) -> bytes:
-    out = io.StringIO()
-    writer = csvlib.writer(out, lineterminator="\r\n")
-    writer.writerow([label(c, lang) for c in COLUMNS])
-    writer.writerows((row.host, row.unit, row.advisory, row.warning, row.severity, row.cves, row.items,
-                      row.installed, row.install, row.deadline.isoformat() if row.deadline else "",
-                      "1" if row.overdue else "0", "1" if row.exploited else "0", row.first_detected.isoformat())
-                     for row in report.gaps)
-    return "\ufeff".encode("utf-8") + out.getvalue().encode("utf-8")
+    out = io.BytesIO()
+    write(report, lang, out, report.gaps)
+    return out.getvalue()
