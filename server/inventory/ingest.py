@@ -40,6 +40,7 @@ class IngestResult:
     software_removed: int
     new_software_ids: tuple[int, ...]
     stale: bool = False
+    linked_ids: tuple[int, ...] = ()  # software this report linked to the host
     software_digest: str = ""  # of the software set the report left; "" when stale
 
 
@@ -91,14 +92,14 @@ def ingest_report(session: Session, host: Host, report: wire.Report, now: dt.dat
     if digest == _last_digest(session, host.id):
         # The same software set as the host's last applied report, which
         # left exactly that set: nothing to look up, add or remove.
-        added, removed, new_ids = 0, 0, []
+        added, removed, new_ids = [], 0, []
     else:
         linked = _linked_software(session, host.id)
         software_ids, new_ids = _distinct_software(session, by_key, linked)
         added, removed = _replace_host_software(session, host.id, software_ids, set(linked.values()), now)
     _replace_patches(session, host.id, report.patches, now)
     session.flush()
-    return IngestResult(host.id, added, removed, tuple(new_ids), software_digest=digest)
+    return IngestResult(host.id, len(added), removed, tuple(new_ids), software_digest=digest, linked_ids=tuple(added))
 
 
 def _last_digest(session: Session, host_id: int) -> str:
@@ -182,7 +183,8 @@ def _software_row(key: str, item: wire.Software) -> dict[str, str]:
 
 
 def _replace_host_software(session: Session, host_id: int, wanted: set[int], current: set[int],
-                           now: dt.datetime) -> tuple[int, int]:
+                           now: dt.datetime) -> tuple[list[int], int]:
+    """(software ids linked, number unlinked)."""
     added = sorted(wanted - current)
     removed = sorted(current - wanted)
     for part in chunks(removed):
@@ -192,7 +194,7 @@ def _replace_host_software(session: Session, host_id: int, wanted: set[int], cur
     # A new host brings ~1,500 links at once: the driver's bulk path writes them.
     insert_rows(session, HostSoftware.__table__, ("host_id", "software_id", "first_seen"),
                 ((host_id, sw_id, now) for sw_id in added))
-    return len(added), len(removed)
+    return added, len(removed)
 
 
 def _replace_patches(session: Session, host_id: int, patches: Sequence[wire.Patch], now: dt.datetime) -> None:

@@ -28,7 +28,7 @@ def apply_report(session: Session, host: Host, report: wire.Report, now: dt.date
     if not result.stale:
         # A host that kept its release can be the first of it only for the links this report added.
         kept = release == (host.distro, host.release)
-        engine.match_host(session, host.id, result.new_software_ids, now if kept else None)
+        engine.match_host(session, host.id, result.new_software_ids, result.linked_ids if kept else None)
         refresh_findings(session, [host.id], now)
         report_id = deltas.record_base(session, host, report, now, result.software_digest)
     open_findings = session.scalar(

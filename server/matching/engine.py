@@ -172,11 +172,12 @@ def match_software(session: Session, software_ids: Sequence[int]) -> int:
 
 
 def match_host(session: Session, host_id: int, new_software_ids: Sequence[int],
-               linked_since: dt.datetime | None = None) -> int:
+               linked: Sequence[int] | None = None) -> int:
     """Match what one report brought: its new software rows, and known rows
     this host is the first of its release to have (``evidence.new_to_distro``;
-    ``linked_since``: the host kept its release, only links from then on can be)."""
-    ids = set(new_software_ids) | set(new_to_distro(session, [host_id], linked_since))
+    ``linked``: the host kept its release, only the software the report
+    linked can be; None: any of its software)."""
+    ids = set(new_software_ids) | set(new_to_distro(session, [host_id], linked))
     return match_software(session, sorted(ids)) if ids else 0
 
 

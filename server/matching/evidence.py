@@ -13,13 +13,13 @@ refresh then joins to all their hosts and throws away.
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased
 
+from server.db.batches import chunks
 from server.db.models import Host, HostSoftware
 from server.distros import applies_to
 
@@ -58,11 +58,13 @@ def applies(item_distro: str, distros: Iterable[str]) -> bool:
     return not item_distro or any(applies_to(item_distro, distro) for distro in distros)
 
 
-def new_to_distro(session: Session, host_ids: Sequence[int], since: dt.datetime | None = None) -> list[int]:
+def new_to_distro(session: Session, host_ids: Sequence[int], only: Sequence[int] | None = None) -> list[int]:
     """Software of these hosts that no other host of the same distro and
-    minor release has: its matches may predate them. ``since``: only links
-    first seen then or later (the hosts kept their release, so older links
-    were looked at when they came)."""
+    minor release has: its matches may predate them. ``only``: just these
+    software rows (those a report linked to a host that kept its release:
+    the others were looked at when they came)."""
+    if only is not None and not only:
+        return []
     other, other_host = aliased(HostSoftware), aliased(Host)
     ids: set[int] = set()
     for start in range(0, len(host_ids), CHUNK):
@@ -80,7 +82,10 @@ def new_to_distro(session: Session, host_ids: Sequence[int], since: dt.datetime 
         )
         query = (select(HostSoftware.software_id).join(Host, Host.id == HostSoftware.host_id)
                  .where(HostSoftware.host_id.in_(part), Host.distro != "", another.is_(None)))
-        if since is not None:
-            query = query.where(HostSoftware.first_seen >= since)
-        ids.update(session.scalars(query))
+        if only is not None:
+            # One host's report links a few rows: probe those, not all 1,500.
+            for rows in chunks(sorted(set(only))):
+                ids.update(session.scalars(query.where(HostSoftware.software_id.in_(rows))))
+        else:
+            ids.update(session.scalars(query))
     return sorted(ids)
