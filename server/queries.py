@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import String, and_, func, or_, select, type_coerce
+from sqlalchemy import String, and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from server.db.models import (
@@ -173,7 +174,21 @@ def gaps(
 ) -> list[Row]:
     """Open findings at ``as_of``: which host misses which fix; hosts on a
     botnet list (``listed``) first. Columns, not entities: a province lists
-    two million."""
+    two million (``iter_gaps`` reads them as they are written out)."""
+    return list(iter_gaps(session, as_of, host, units, warning, overdue, listed))
+
+
+def iter_gaps(
+    session: Session,
+    as_of: dt.datetime,
+    host: str | None = None,
+    units: set[int] | None = None,
+    warning: str | None = None,
+    overdue: bool = False,
+    listed: set[int] | frozenset[int] = frozenset(),
+) -> Iterator[Row]:
+    """``gaps``, row by row, in the same order, read from the database in
+    batches (a server-side cursor on PostgreSQL)."""
     query = (
         select(Finding.host_id, Host.hostname, Unit.name, Advisory.advisory_id, Advisory.severity,
                type_coerce(Advisory.cves, String), Software.name, Affected.product, Finding.installed_version,
@@ -185,9 +200,11 @@ def gaps(
         .outerjoin(Software, Software.id == Finding.software_id)
         .outerjoin(Affected, Affected.id == Finding.affected_id)
         .where(open_at(as_of))
-        .order_by(Advisory.deadline.is_(None), Advisory.deadline, Unit.name, Host.hostname, Advisory.advisory_id,
-                  Software.name, Finding.id)
     )
+    order = [Advisory.deadline.is_(None), Advisory.deadline, Unit.name, Host.hostname, Advisory.advisory_id,
+             Software.name, Finding.id]
+    # Hosts on a botnet list first, each part in the order above.
+    query = query.order_by(*([case((Finding.host_id.in_(sorted(listed)), 0), else_=1)] if listed else []), *order)
     if host:
         query = query.where(Finding.host_id == find_host(session, host).id)
     if units is not None:
@@ -200,18 +217,22 @@ def gaps(
         query = query.where(Advisory.advisory_id == warning)
     if overdue:
         query = query.where(Advisory.deadline.is_not(None), Advisory.deadline < as_of.date())
-    day = as_of.date()
+    # Asked for what does not exist, the caller hears it before a row is written.
+    return _gap_rows(session, query, as_of.date(), listed)
+
+
+def _gap_rows(session: Session, query: Any, day: dt.date, listed: set[int] | frozenset[int]) -> Iterator[Row]:
     lists: dict[str, Any] = {}
     cve_texts: dict[Any, str] = {}
-    rows = []
     for (host_id, hostname, unit_name, advisory_id, severity, cves, software_name, product, installed, fixed,
-         open_now, current_version, current_kbs, deadline, first_detected) in session.execute(query):
+         open_now, current_version, current_kbs, deadline, first_detected) in session.execute(
+            query, execution_options={"yield_per": 2_000}):
         key = cves if isinstance(cves, str) or cves is None else tuple(cves)  # PostgreSQL's driver decodes JSON
         cve_text = cve_texts.get(key)
         if cve_text is None:
             found = json_list(lists, cves)
             cve_text = cve_texts[key] = ", ".join(found[:3]) + (" …" if len(found) > 3 else "")
-        rows.append(
+        yield (
             {
                 "host": hostname,
                 "unit": unit_name,
@@ -227,5 +248,3 @@ def gaps(
                 "first_detected": first_detected,
             }
         )
-    rows.sort(key=lambda row: not row["botnet_listed"])  # stable: the order above within each part
-    return rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import getpass
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -20,7 +20,7 @@ from server.db.engine import make_engine, make_reader, make_sessionmaker
 from server.errors import DatabaseError, PatchgapError
 from server.feeds.interface import FeedError
 from server.reports.i18n import phrase
-from server.reports.render import FORMATS, render
+from server.reports.render import FORMATS, STREAMED, render, write_rows
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -117,3 +117,34 @@ def output_options(func: F) -> F:
 
 def echo_rows(ctx: Context, rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = None) -> None:
     click.echo(render(rows, fmt, ctx.lang, columns))
+
+
+class _Echo:
+    """A text stream onto ``click.echo``, a few hundred kilobytes at a time."""
+
+    def __init__(self, size: int = 1 << 18) -> None:
+        self.parts: list[str] = []
+        self.held, self.size = 0, size
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        self.held += len(text)
+        if self.held >= self.size:
+            self.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        click.echo("".join(self.parts), nl=False)
+        self.parts, self.held = [], 0
+
+
+def echo_stream(ctx: Context, rows: Iterable[dict[str, Any]], fmt: str, columns: list[str]) -> None:
+    """``echo_rows`` for a listing read as it is written: JSON and CSV go out
+    row by row (a province's two million gaps), a table needs them all."""
+    if fmt not in STREAMED:
+        echo_rows(ctx, list(rows), fmt, columns)
+        return
+    out = _Echo()
+    write_rows(rows, fmt, columns, out)  # type: ignore[arg-type]
+    out.write("\n")
+    out.flush()

@@ -7,7 +7,7 @@ import click
 
 from server import queries
 from server.cli import identity, osquery_hosts, triage
-from server.cli.context import Context, echo_rows, handle_errors, output_options, pass_context
+from server.cli.context import Context, echo_rows, echo_stream, handle_errors, output_options, pass_context
 from server.botnet.match import listed_hosts
 from server.inventory import approval, units
 from server.reports.i18n import phrase
@@ -119,9 +119,9 @@ def gaps(ctx: Context, host_name: str | None, unit_names: tuple[str, ...], warni
     """Open gaps: which host misses which fix, deadline first."""
     with ctx.reading() as session:
         chosen = units.selected(session, unit_names)
-        rows = queries.gaps(session, _as_of(as_of), host=host_name, units=chosen, warning=warning, overdue=overdue,
-                            listed=listed_hosts(session, chosen, _as_of(as_of)))
-    echo_rows(ctx, rows, fmt, GAP_COLUMNS + (["first_detected"] if fmt != "table" else []))
+        rows = queries.iter_gaps(session, _as_of(as_of), host=host_name, units=chosen, warning=warning,
+                                 overdue=overdue, listed=listed_hosts(session, chosen, _as_of(as_of)))
+        echo_stream(ctx, rows, fmt, GAP_COLUMNS + (["first_detected"] if fmt != "table" else []))
 
 
 @click.command()

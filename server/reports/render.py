@@ -7,8 +7,8 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
 
 from tabulate import tabulate
 
@@ -16,6 +16,7 @@ from server.inventory import outcomes
 from server.reports.i18n import Said, date_text, label, phrase
 
 FORMATS = ("table", "json", "csv")
+STREAMED = frozenset({"json", "csv"})  # written row by row; a table must see every row first
 TRANSLATED_VALUES = frozenset({"critical", "high", "medium", "low", "TOTAL", "interface", "observed", "egress",
                                "affected", "not affected", "not applicable", "not installed"}) | outcomes.SHOWN
 
@@ -43,15 +44,10 @@ def _plain(value: Any) -> Any:
 def render(rows: Sequence[dict[str, Any]], fmt: str = "table", lang: str = "en", columns: Sequence[str] | None = None,
            tablefmt: str = "simple") -> str:
     columns = list(columns or (rows[0].keys() if rows else []))
-    if fmt == "json":
-        return json.dumps([{c: _plain(r.get(c)) for c in columns} for r in rows], ensure_ascii=False, indent=2)
-    if fmt == "csv":
+    if fmt in STREAMED:
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_plain(row.get(c)) for c in columns])
-        return out.getvalue().rstrip("\n")
+        write_rows(rows, fmt, columns, out)
+        return out.getvalue()
     if not rows:
         return phrase("no_rows", lang)
     return tabulate(
@@ -60,6 +56,35 @@ def render(rows: Sequence[dict[str, Any]], fmt: str = "table", lang: str = "en",
         tablefmt=tablefmt,
         disable_numparse=True,
     )
+
+
+def write_rows(rows: Iterable[dict[str, Any]], fmt: str, columns: Sequence[str], out: TextIO) -> None:
+    """JSON or CSV of ``rows`` written to ``out`` as they come (no final
+    newline): what ``render`` gives, for listings too long to hold."""
+    if fmt == "json":
+        # json.dumps(list, indent=2) one element at a time: each object's
+        # lines one level deeper (no raw newline can stand inside a value).
+        out.write("[")
+        separator = "\n  "
+        for row in rows:
+            out.write(separator + json.dumps({c: _plain(row.get(c)) for c in columns}, ensure_ascii=False,
+                                             indent=2).replace("\n", "\n  "))
+            separator = ",\n  "
+        out.write("]" if separator == "\n  " else "\n]")
+        return
+    # Each line's newline is written before the next line: none after the last.
+    line = io.StringIO()
+    writer = csv.writer(line, lineterminator="\n")
+
+    def text(values: list[Any]) -> str:
+        line.seek(0)
+        line.truncate()
+        writer.writerow(values)
+        return line.getvalue()[:-1]
+
+    out.write(text(list(columns)))
+    for row in rows:
+        out.write("\n" + text([_plain(row.get(c)) for c in columns]))
 
 
 def render_facts(facts: dict[str, Any], lang: str = "en") -> str:
