@@ -177,7 +177,7 @@ def match_host(session: Session, host_id: int, new_software_ids: Sequence[int],
     this host is the first of its release to have (``evidence.new_to_distro``;
     ``linked``: the host kept its release, only the software the report
     linked can be; None: any of its software)."""
-    ids = set(new_software_ids) | set(new_to_distro(session, [host_id], linked))
+    ids = set(new_software_ids) | set(new_to_distro(session, host_id, linked))
     return match_software(session, sorted(ids)) if ids else 0
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import and_, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
 
 from server.db.batches import chunks
@@ -58,34 +58,45 @@ def applies(item_distro: str, distros: Iterable[str]) -> bool:
     return not item_distro or any(applies_to(item_distro, distro) for distro in distros)
 
 
-def new_to_distro(session: Session, host_ids: Sequence[int], only: Sequence[int] | None = None) -> list[int]:
-    """Software of these hosts that no other host of the same distro and
-    minor release has: its matches may predate them. ``only``: just these
-    software rows (those a report linked to a host that kept its release:
-    the others were looked at when they came)."""
+# Hosts of the same release whose software is set aside before probing:
+# machines of one release in one office mostly share their packages.
+SIBLINGS = 3
+
+
+def new_to_distro(session: Session, host_id: int, only: Sequence[int] | None = None) -> list[int]:
+    """Software of this host that no other host of the same distro and minor
+    release has: its matches may predate it. ``only``: just these software
+    rows (those a report linked to a host that kept its release: the others
+    were looked at when they came)."""
     if only is not None and not only:
         return []
-    other, other_host = aliased(HostSoftware), aliased(Host)
+    distro, release = session.execute(select(Host.distro, Host.release).where(Host.id == host_id)).one()
+    if not distro:
+        return []
+    other, other_host, sibling = aliased(HostSoftware), aliased(Host), aliased(HostSoftware)
+    # NOTE: a scalar subquery with LIMIT 1, not NOT EXISTS: PostgreSQL
+    # turns NOT EXISTS into a hash anti-join over all of host_software;
+    # this form probes the software_id index and stops at the first host.
+    another = (
+        select(other.host_id)
+        .join(other_host, other_host.id == other.host_id)
+        .where(other.software_id == HostSoftware.software_id, other.host_id != host_id,
+               other_host.distro == distro, other_host.release == release)
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = select(HostSoftware.software_id).where(HostSoftware.host_id == host_id)
+    siblings = session.scalars(select(Host.id).where(Host.distro == distro, Host.release == release,
+                                                     Host.id != host_id).limit(SIBLINGS)).all()
+    if siblings:
+        # What a sibling has is not new to the release: only the rest is
+        # probed (a new host's 1,500 links would each be otherwise).
+        query = query.where(~exists().where(sibling.host_id.in_(siblings),
+                                            sibling.software_id == HostSoftware.software_id))
+    query = query.where(another.is_(None))
+    if only is None:
+        return sorted(set(session.scalars(query)))
     ids: set[int] = set()
-    for start in range(0, len(host_ids), CHUNK):
-        part = host_ids[start : start + CHUNK]
-        # NOTE: a scalar subquery with LIMIT 1, not NOT EXISTS: PostgreSQL
-        # turns NOT EXISTS into a hash anti-join over all of host_software;
-        # this form probes the software_id index and stops at the first host.
-        another = (
-            select(other.host_id)
-            .join(other_host, other_host.id == other.host_id)
-            .where(and_(other.software_id == HostSoftware.software_id, other.host_id != HostSoftware.host_id,
-                        other_host.distro == Host.distro, other_host.release == Host.release))
-            .limit(1)
-            .scalar_subquery()
-        )
-        query = (select(HostSoftware.software_id).join(Host, Host.id == HostSoftware.host_id)
-                 .where(HostSoftware.host_id.in_(part), Host.distro != "", another.is_(None)))
-        if only is not None:
-            # One host's report links a few rows: probe those, not all 1,500.
-            for rows in chunks(sorted(set(only))):
-                ids.update(session.scalars(query.where(HostSoftware.software_id.in_(rows))))
-        else:
-            ids.update(session.scalars(query))
+    for rows in chunks(sorted(set(only))):
+        ids.update(session.scalars(query.where(HostSoftware.software_id.in_(rows))))
     return sorted(ids)

@@ -30,3 +30,16 @@ def test_a_host_that_moves_to_another_release_with_the_row(sessions) -> None:  #
         assert findings(session) == set()
         report(session, linux("pc", "debian", 12, [OLD_CURL]), LATER)  # the same link, now on Debian 12
         assert findings(session) == {("pc", "DSA-1", "curl")}
+
+
+def test_a_new_host_beside_others_of_its_release(sessions) -> None:  # type: ignore[no-untyped-def]
+    # Its release-mates' software is set aside before probing; what they do
+    # not have (curl, known only on Debian 11) is still matched for it.
+    with sessions.begin() as session:
+        report(session, linux("eleven", "debian", 11, [OLD_CURL]))
+        for name in ("a", "b", "c", "d"):
+            report(session, linux(name, "debian", 12, [pkg("bash", "5.2.15-2+b2")]))
+        publish(session, advisory("DSA-1", CURL))
+        assert findings(session) == set()
+        report(session, linux("new", "debian", 12, [pkg("bash", "5.2.15-2+b2"), OLD_CURL]), LATER)
+        assert findings(session) == {("new", "DSA-1", "curl")}
