@@ -93,10 +93,15 @@ def _software_statements(by_host: bool, by_affected: bool, materialized: bool,  
         .where(sm.software_id == Finding.software_id, sm.affected_id == Finding.affected_id,
                hs.host_id == Finding.host_id, distro_applies(Affected.distro, Host.distro, Host.release),
                stream_applies(sm.software_id))
-        .exists()
     )
+    # NOTE: for a few hosts, a scalar subquery with LIMIT 1, not NOT EXISTS:
+    # PostgreSQL turns NOT EXISTS into an anti-join that hashes every
+    # affected item (271,519 rows, 150 ms at 10,000 hosts) to check one
+    # host's 66 open findings; this form looks each finding's pair up by
+    # its keys. The whole fleet's refresh keeps the anti-join.
+    gone = wanted_pair.limit(1).scalar_subquery().is_(None) if by_host else ~wanted_pair.exists()
     resolve = scoped(update(Finding), Finding.host_id, Finding.affected_id, hosts, affected).where(
-        open_condition(hides_open), Finding.software_id != 0, ~wanted_pair
+        open_condition(hides_open), Finding.software_id != 0, gone
     ).values(resolved_at=NOW)
 
     # NOTE: host_software x software_matches first, materialised: left to
