@@ -58,6 +58,9 @@ def stream_applies(software_id):  # type: ignore[no-untyped-def]
                Affected.distro.not_in([Host.release, Host.distro]))
 
 
+# Up to this many hosts, a refresh looks up each open finding's pair (see
+# ``_software_statements``); a report's refresh has one host.
+FEW_HOSTS = 8
 # Bound at execution: the statements below are built once per scope shape
 # (building them costs more than running them for one host).
 HOSTS = bindparam("hosts", expanding=True)
@@ -68,8 +71,9 @@ NOW = bindparam("now", type_=UtcDateTime())
 def _software_delta(session: Session, hosts: Sequence[int] | None, affected: Sequence[int] | None,
                     now: dt.datetime) -> Delta:
     materialized = session.get_bind().dialect.name != "sqlite" or sqlite3.sqlite_version_info >= (3, 35)
+    few = hosts is not None and len(hosts) <= FEW_HOSTS
     resolve, open_ = _software_statements(hosts is not None, affected is not None, materialized,
-                                          hides_open(session, affected is not None))
+                                          hides_open(session, affected is not None), few)
     params = {"now": now, "hosts": list(hosts or ()), "affected": list(affected or ())}
     resolved = session.execute(resolve, params).rowcount or 0
     opened = session.execute(open_, params, execution_options={"preserve_rowcount": True}).rowcount
@@ -78,10 +82,11 @@ def _software_delta(session: Session, hosts: Sequence[int] | None, affected: Seq
 
 @lru_cache(maxsize=8)
 def _software_statements(by_host: bool, by_affected: bool, materialized: bool,  # type: ignore[no-untyped-def]
-                         hides_open: bool):
+                         hides_open: bool, few_hosts: bool = False):
     """(resolve, open) for a scope: hosts and items bound as ``hosts`` and
     ``affected`` when ``by_host`` / ``by_affected``, the time as ``now``;
-    ``hides_open``: see ``delta.hides_open``."""
+    ``hides_open``: see ``delta.hides_open``; ``few_hosts``: at most
+    ``FEW_HOSTS`` hosts are bound."""
     hosts, affected = (HOSTS if by_host else None), (AFFECTED if by_affected else None)
     sm, hs = SoftwareMatch, HostSoftware
     wanted_pair = (
@@ -98,8 +103,9 @@ def _software_statements(by_host: bool, by_affected: bool, materialized: bool,  
     # PostgreSQL turns NOT EXISTS into an anti-join that hashes every
     # affected item (271,519 rows, 150 ms at 10,000 hosts) to check one
     # host's 66 open findings; this form looks each finding's pair up by
-    # its keys. The whole fleet's refresh keeps the anti-join.
-    gone = wanted_pair.limit(1).scalar_subquery().is_(None) if by_host else ~wanted_pair.exists()
+    # its keys. Hundreds of hosts at once keep the anti-join, cheaper there
+    # than a hundred thousand look-ups.
+    gone = wanted_pair.limit(1).scalar_subquery().is_(None) if few_hosts else ~wanted_pair.exists()
     resolve = scoped(update(Finding), Finding.host_id, Finding.affected_id, hosts, affected).where(
         open_condition(hides_open), Finding.software_id != 0, gone
     ).values(resolved_at=NOW)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from server.db.models import Finding, Host
 from server.feeds.interface import AffectedItem
 from server.matching.engine import match_all
+from server.matching import findings as findings_module
 from server.matching.findings import Delta, refresh_findings
 from tests.matching.helpers import NOW, advisory, findings, linux, pkg, publish, report, windows
 
@@ -60,6 +62,20 @@ def test_an_upgrade_resolves_and_keeps_the_finding(sessions) -> None:  # type: i
                                  .where(Host.uuid.in_(["b", "w"]))).scalars().all()
         assert b_rows == [LATER, LATER]
         assert findings(session, open_only=False) - findings(session) == {("b", "DSA-1", "curl"), ("w", "MS-1", "OS")}
+
+
+@pytest.mark.parametrize("few_hosts", [findings_module.FEW_HOSTS, 0], ids=["look-up", "anti-join"])
+def test_both_ways_of_resolving_a_host_scope_agree(sessions, monkeypatch, few_hosts: int) -> None:  # type: ignore[no-untyped-def]
+    # A report's own refresh looks each open finding's pair up; hundreds
+    # of hosts at once use the anti-join. Either way the same findings close.
+    monkeypatch.setattr(findings_module, "FEW_HOSTS", few_hosts)
+    with sessions.begin() as session:
+        _fleet(session)
+        host = report(session, linux("a", "debian", 12, [pkg("curl", "7.88.1-10+deb12u6"),
+                                                        pkg("openssh-client", "1:9.2p1-2+deb12u2", source="openssh")]),
+                      now=LATER)
+        assert findings(session, host) == {("a", "DSA-2", "openssh-client")}
+        assert ("a", "DSA-1", "curl") in findings(session, open_only=False)
 
 
 def test_a_report_refreshes_only_its_host(sessions) -> None:  # type: ignore[no-untyped-def]
