@@ -346,8 +346,8 @@ def gaps_child(url: str, fmt: str, unit: str | None, runs: int, single_above: fl
     from server.botnet.match import listed_hosts
     from server.inventory import units as unit_options
     from server.cli.inventory import GAP_COLUMNS
-    from server.queries import gaps
-    from server.reports.render import render as render_rows
+    from server.queries import iter_gaps
+    from server.reports.render import render as render_rows, write_rows
 
     engine = make_engine(url)
     reader = make_reader(engine)
@@ -359,13 +359,25 @@ def gaps_child(url: str, fmt: str, unit: str | None, runs: int, single_above: fl
     for _ in range(runs):
         gc.collect()
         start = time.perf_counter()
-        with reader.begin() as session:
+        columns = GAP_COLUMNS + (["first_detected"] if fmt != "table" else [])
+        counted = [0]
+
+        def counting(found):  # type: ignore[no-untyped-def]
+            for row in found:
+                counted[0] += 1
+                yield row
+        # As the command does: CSV and JSON written as the rows are read, a table from the whole list.
+        with reader.begin() as session, tempfile.TemporaryFile("w+", encoding="utf-8") as out:
             chosen = unit_options.selected(session, (unit,) if unit else ())
-            found = gaps(session, at, units=chosen, listed=listed_hosts(session, chosen, at))
-        body = render_rows(found, fmt, lang, GAP_COLUMNS + (["first_detected"] if fmt != "table" else []))
+            found = counting(iter_gaps(session, at, units=chosen, listed=listed_hosts(session, chosen, at)))
+            if fmt == "table":
+                out.write(render_rows(list(found), fmt, lang, columns))
+            else:
+                write_rows(found, fmt, columns, out)
+            out.flush()
+            size = os.fstat(out.fileno()).st_size
         times.append(time.perf_counter() - start)
-        size, rows = len(body.encode("utf-8")), len(found)
-        del found, body
+        rows = counted[0]
         if times[-1] > single_above:
             break
     engine.dispose()

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterable, Sequence
+from itertools import islice
 from typing import Any, TextIO
 
 from tabulate import tabulate
@@ -62,15 +63,16 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, columns: Sequence[str],
     """JSON or CSV of ``rows`` written to ``out`` as they come (no final
     newline): what ``render`` gives, for listings too long to hold."""
     if fmt == "json":
-        # json.dumps(list, indent=2) one element at a time: each object's
-        # lines one level deeper (no raw newline can stand inside a value).
+        # json.dumps(list, indent=2) a thousand rows at a time, by the C
+        # encoder: each part's text between "[\n" and "\n]", joined by ",\n".
+        rows = iter(rows)
         out.write("[")
-        separator = "\n  "
-        for row in rows:
-            out.write(separator + json.dumps({c: _plain(row.get(c)) for c in columns}, ensure_ascii=False,
-                                             indent=2).replace("\n", "\n  "))
-            separator = ",\n  "
-        out.write("]" if separator == "\n  " else "\n]")
+        first = True
+        for batch in iter(lambda: list(islice(rows, 1_000)), []):
+            text = json.dumps([{c: _plain(r.get(c)) for c in columns} for r in batch], ensure_ascii=False, indent=2)
+            out.write(("\n" if first else ",\n") + text[2:-2])
+            first = False
+        out.write("]" if first else "\n]")
         return
     # Each line's newline is written before the next line: none after the last.
     line = io.StringIO()
