@@ -186,7 +186,7 @@ def _moments(engine: Engine, runs: int) -> list[tuple[str, float, float, str]]:
 
         def gap_list() -> None:
             with reader.begin() as session:
-                render_rows(gaps(session, period.end), "csv", "vi")
+                render_rows(list(gaps(session, period.end)), "csv", "vi")
 
         floor = _timed(runs, lambda: fetch(_floor_sql(engine, False)[0]))
         found.append((f"report weekly --week {period.iso_week} (text)", _timed(runs, weekly), floor,

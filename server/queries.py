@@ -171,24 +171,11 @@ def gaps(
     warning: str | None = None,
     overdue: bool = False,
     listed: set[int] | frozenset[int] = frozenset(),
-) -> list[Row]:
+) -> Iterator[Row]:
     """Open findings at ``as_of``: which host misses which fix; hosts on a
     botnet list (``listed``) first. Columns, not entities: a province lists
-    two million (``iter_gaps`` reads them as they are written out)."""
-    return list(iter_gaps(session, as_of, host, units, warning, overdue, listed))
-
-
-def iter_gaps(
-    session: Session,
-    as_of: dt.datetime,
-    host: str | None = None,
-    units: set[int] | None = None,
-    warning: str | None = None,
-    overdue: bool = False,
-    listed: set[int] | frozenset[int] = frozenset(),
-) -> Iterator[Row]:
-    """``gaps``, row by row, in the same order, read from the database in
-    batches (a server-side cursor on PostgreSQL)."""
+    two million, so they are read as they are consumed, in batches (a
+    server-side cursor on PostgreSQL); ``list()`` them to keep them."""
     query = (
         select(Finding.host_id, Host.hostname, Unit.name, Advisory.advisory_id, Advisory.severity,
                type_coerce(Advisory.cves, String), Software.name, Affected.product, Finding.installed_version,

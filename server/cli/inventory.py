@@ -67,7 +67,7 @@ def host_show(ctx: Context, name: str, osquery_status: bool, fmt: str) -> None:
     now = dt.datetime.now(dt.timezone.utc)
     with ctx.reading() as session:
         facts, addresses, patches = queries.host_detail(session, name)
-        gaps = queries.gaps(session, now, host=name)
+        gaps = list(queries.gaps(session, now, host=name))
     if fmt != "table":
         import json
 
@@ -119,8 +119,8 @@ def gaps(ctx: Context, host_name: str | None, unit_names: tuple[str, ...], warni
     """Open gaps: which host misses which fix, deadline first."""
     with ctx.reading() as session:
         chosen = units.selected(session, unit_names)
-        rows = queries.iter_gaps(session, _as_of(as_of), host=host_name, units=chosen, warning=warning,
-                                 overdue=overdue, listed=listed_hosts(session, chosen, _as_of(as_of)))
+        rows = queries.gaps(session, _as_of(as_of), host=host_name, units=chosen, warning=warning,
+                            overdue=overdue, listed=listed_hosts(session, chosen, _as_of(as_of)))
         echo_stream(ctx, rows, fmt, GAP_COLUMNS + (["first_detected"] if fmt != "table" else []))
 
 

@@ -117,7 +117,7 @@ def test_upgrading_resolves_and_history_stays(fleet: str, sessions) -> None:  # 
     assert json.loads(run(fleet, "gaps", "--format", "json")[1]) == []
     # The week before the upgrade still reads as it stood.
     with sessions() as session:
-        before = queries.gaps(session, detected + (upgraded_at - detected) / 2)
+        before = list(queries.gaps(session, detected + (upgraded_at - detected) / 2))
     assert [(r["item"], r["installed"]) for r in before] == [
         ("openssh-client", "1:9.2p1-2+deb12u2"), ("openssh-server", "1:9.2p1-2+deb12u2")
     ]
