@@ -32,7 +32,7 @@ import resource
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -340,13 +340,20 @@ def gaps_floor_child(url: str, unit: str | None, runs: int) -> dict[str, Any]:
     return _fetched(url, unit, runs, _gaps_command_sql)
 
 
+def _counted(rows: Iterable[Any], tally: list[int]) -> Iterator[Any]:
+    """``rows`` passed on as they are read, counted in ``tally[0]``."""
+    for row in rows:
+        tally[0] += 1
+        yield row
+
+
 def gaps_child(url: str, fmt: str, unit: str | None, runs: int, single_above: float, lang: str) -> dict[str, Any]:
     """``patchgap gaps [--unit U] --format fmt --as-of <the week's last day>``
     as the command runs it: the listing, then its rendering."""
     from server.botnet.match import listed_hosts
     from server.inventory import units as unit_options
     from server.cli.inventory import GAP_COLUMNS
-    from server.queries import iter_gaps
+    from server.queries import gaps
     from server.reports.render import render as render_rows, write_rows
 
     engine = make_engine(url)
@@ -361,15 +368,10 @@ def gaps_child(url: str, fmt: str, unit: str | None, runs: int, single_above: fl
         start = time.perf_counter()
         columns = GAP_COLUMNS + (["first_detected"] if fmt != "table" else [])
         counted = [0]
-
-        def counting(found):  # type: ignore[no-untyped-def]
-            for row in found:
-                counted[0] += 1
-                yield row
         # As the command does: CSV and JSON written as the rows are read, a table from the whole list.
         with reader.begin() as session, tempfile.TemporaryFile("w+", encoding="utf-8") as out:
             chosen = unit_options.selected(session, (unit,) if unit else ())
-            found = counting(iter_gaps(session, at, units=chosen, listed=listed_hosts(session, chosen, at)))
+            found = _counted(gaps(session, at, units=chosen, listed=listed_hosts(session, chosen, at)), counted)
             if fmt == "table":
                 out.write(render_rows(list(found), fmt, lang, columns))
             else:
@@ -427,16 +429,12 @@ def format_child(url: str, fmt: str, unit: str | None, runs: int, single_above: 
     for _ in range(runs):
         gc.collect()
         counted = [0]
-
-        def counting(rows):  # type: ignore[no-untyped-def]
-            for row in rows:
-                counted[0] += 1
-                yield row
         start = time.perf_counter()
         # As the command does: CSV and JSON written to their file as the gap list is read.
         with reader.begin() as session, tempfile.TemporaryFile() as out:
             report = build(session, period, units, 7, now=GENERATED, **formats.limits(fmt, streamed))  # type: ignore[arg-type]
-            formats.write(report, fmt, lang, out, counting(gap_list(session, period, units)) if streamed else None)
+            streamed_gaps = _counted(gap_list(session, period, units), counted) if streamed else None
+            formats.write(report, fmt, lang, out, streamed_gaps)
             size = out.tell()
         times.append(time.perf_counter() - start)
         shown = {"new": len(report.new), "resolved": len(report.resolved),

@@ -1,10 +1,11 @@
 """One small renderer per format over the same report: adding a format
 touches one module and this registry. Each module has
-``render(report: WeeklyReport, lang: str) -> bytes``; the streamed ones
-(CSV, JSON) also ``write(report, lang, out, gaps)``, which writes the gap
-list to ``out`` as it is read."""
+``render(report: WeeklyReport, lang: str) -> bytes``, but the streamed ones
+(CSV, JSON), which have ``write(report, lang, out, gaps)`` instead: it
+writes the gap list to ``out`` as it is read."""
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from importlib import import_module
 from pathlib import Path
@@ -36,7 +37,8 @@ XLSX_GAP_ROWS = 20_000
 def limits(fmt: str, streamed: bool = False) -> dict[str, object]:
     """What ``build`` computes for ``fmt``: its keyword arguments.
     ``streamed``: the gap list will be handed to ``write`` as it is read."""
-    return {"with_gaps": fmt in WITH_GAPS and not (streamed and fmt in STREAMED), "max_rows": None if fmt in ("csv", "json") else PRINTED_ROWS,
+    return {"with_gaps": fmt in WITH_GAPS and not (streamed and fmt in STREAMED),
+            "max_rows": None if fmt in ("csv", "json") else PRINTED_ROWS,
             "max_gaps": XLSX_GAP_ROWS if fmt == "xlsx" else None}
 
 
@@ -59,6 +61,10 @@ def _module(fmt: str) -> ModuleType:
 
 
 def render(report: WeeklyReport, fmt: str, lang: str) -> bytes:
+    if fmt in STREAMED:
+        out = io.BytesIO()
+        write(report, fmt, lang, out)
+        return out.getvalue()
     return _module(fmt).render(report, lang)  # type: ignore[no-any-return]
 
 

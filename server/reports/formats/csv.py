@@ -28,9 +28,3 @@ def write(report: WeeklyReport, lang: str, out: BinaryIO, gaps: Iterable[GapRow]
     finally:
         text.flush()
         text.detach()  # ``out`` stays open: it is the caller's
-
-
-def render(report: WeeklyReport, lang: str) -> bytes:
-    out = io.BytesIO()
-    write(report, lang, out, report.gaps)
-    return out.getvalue()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 import json as jsonlib
 from collections.abc import Iterable
 from itertools import islice
@@ -40,9 +39,3 @@ def write(report: WeeklyReport, lang: str, out: BinaryIO, gaps: Iterable[GapRow]
     for batch in iter(lambda: list(islice(lines, 1_000)), []):
         out.write(("".join(",\n    " + line for line in batch)).encode("utf-8"))
     out.write(("\n  ]" + after + "\n").encode("utf-8"))
-
-
-def render(report: WeeklyReport, lang: str) -> bytes:
-    out = io.BytesIO()
-    write(report, lang, out, report.gaps)
-    return out.getvalue()
